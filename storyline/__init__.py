@@ -1,0 +1,2 @@
+"""storyline: news pages in, clean deduplicated articles and timelines out."""
+__version__ = "0.1.0"
