@@ -92,6 +92,7 @@ class Article:
     """A described, fingerprinted article, ready to be stored."""
 
     source: str
+    raw_hash: str  # of the input as read, so a re-run can skip what it already stored
     url: str | None
     fetched_at: str | None
     text: str

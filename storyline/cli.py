@@ -1,0 +1,176 @@
+"""The ``storyline`` command: a thin face over the Python API.
+
+Each verb opens the store, calls one API function and prints its result as a
+table, or as JSON with ``--json``.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from .read import DEFAULT_MAX_BYTES
+from .store import DEFAULT_DB, Store
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__.splitlines()[0] if __doc__ else None)
+out = Console(soft_wrap=False)
+err = Console(stderr=True)
+
+DbOption = typer.Option(DEFAULT_DB, "--db", envvar="STORYLINE_DB", help="SQLite store file.")
+JsonOption = typer.Option(False, "--json", help="Print JSON instead of a table.")
+
+
+def _open(db: str, threshold: float = 0.8) -> Store:
+    return Store(db, threshold=threshold)
+
+
+def _print_json(data) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+def _size(text: str) -> int:
+    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([kmg]?)b?\s*", text.lower())
+    if not match:
+        raise typer.BadParameter(f"not a size: {text!r} (try 50MB, 800KB, 2GB)")
+    number, unit = float(match.group(1)), match.group(2)
+    return int(number * {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3}[unit])
+
+
+def _date(row: dict) -> str:
+    if not row.get("published"):
+        return "unknown"
+    mark = "~" if row.get("date_inferred") else ""
+    return f"{mark}{row['published']} ({row['date_source']})"
+
+
+@app.command()
+def ingest(
+    paths: list[str] = typer.Argument(..., help="Files or folders (.txt, .html[.gz], .warc[.gz], .jsonl), or - for stdin."),
+    db: str = DbOption,
+    threshold: float = typer.Option(0.8, help="Near-duplicate threshold (estimated Jaccard of word 5-shingles)."),
+    max_size: str = typer.Option(f"{DEFAULT_MAX_BYTES // 1024 // 1024}MB", help="Skip (and report) files larger than this."),
+    workers: int = typer.Option(1, help="Processes for cleaning and describing (0 = one per core)."),
+    batch_size: int = typer.Option(64, help="Documents per transaction; a killed run redoes at most one batch."),
+    as_json: bool = JsonOption,
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress display."),
+) -> None:
+    """Read pages, clean, describe and deduplicate them into the store."""
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    from .ingest import ingest as run_ingest
+
+    workers = workers or os.cpu_count() or 1
+    with _open(db, threshold) as store:
+        show = not quiet and not as_json and err.is_terminal
+        with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
+                      console=err, disable=not show, transient=True) as progress:
+            task = progress.add_task("reading…", total=None)
+
+            def tick(r) -> None:
+                progress.update(task, description=(
+                    f"{r.documents} documents · {r.new_articles} new · {r.duplicates} duplicates · "
+                    f"{len(r.failures)} failed"))
+
+            report = run_ingest(store, paths, max_bytes=_size(max_size), workers=workers,
+                                batch_size=batch_size, on_progress=tick)
+        totals = store.counts()
+    if as_json:
+        _print_json({**report.as_dict(), "store": totals, "db": db})
+    else:
+        for f in report.failures:
+            err.print(f"[red]failed[/red] {escape(f.source)}: {escape(f.reason)}")
+        err.print(
+            f"{report.documents} documents read: {report.new_articles} new articles, "
+            f"{report.duplicates} duplicates, {report.unchanged} already stored, {len(report.failures)} failed. "
+            f"Store {db}: {totals['articles']} articles, {totals['copies']} copies."
+        )
+    raise typer.Exit(0 if report.ok else 1)
+
+
+@app.command()
+def articles(
+    db: str = DbOption,
+    limit: int = typer.Option(50, help="How many rows (0 = all)."),
+    offset: int = typer.Option(0),
+    outlet: Optional[str] = typer.Option(None, help="Only this outlet."),
+    language: Optional[str] = typer.Option(None, "--lang", help="Only this language (ISO 639-1)."),
+    as_json: bool = JsonOption,
+) -> None:
+    """One row per article: id, date and how it was found, outlet, language, title, copies."""
+    with _open(db) as store:
+        rows = store.articles(limit=limit or None, offset=offset, outlet=outlet, language=language)
+    if as_json:
+        return _print_json(rows)
+    table = Table("id", "date (source)", "outlet", "lang", "title", "copies")
+    for r in rows:
+        table.add_row(str(r["id"]), _date(r), r["outlet"] or "", r["language"] or "",
+                      escape(r["title"] or ""), str(r["copies"]))
+    out.print(table)
+
+
+@app.command()
+def show(article_id: int, db: str = DbOption, as_json: bool = JsonOption) -> None:
+    """One article: clean text, metadata and every copy (where and when it was seen)."""
+    with _open(db) as store:
+        row = store.article(article_id)
+    if row is None:
+        err.print(f"no article {article_id} in {db}")
+        raise typer.Exit(1)
+    if as_json:
+        return _print_json(row)
+    out.print(f"[bold]{escape(row['title'] or '(no title)')}[/bold]")
+    out.print(f"date: {_date(row)} precision: {row['date_precision']}   outlet: {row['outlet'] or 'unknown'}"
+              f"   language: {row['language'] or 'unknown'}")
+    if row["cited_sources"]:
+        out.print("cites: " + ", ".join(row["cited_sources"]))
+    out.print()
+    out.print(escape(row["text"]))
+    out.print()
+    table = Table("source", "url", "outlet", "seen", "similarity", title="copies")
+    for c in row["copies"]:
+        table.add_row(escape(c["source"]), c["url"] or "", c["outlet"] or "", c["fetched_at"] or "",
+                      f"{c['similarity']:.2f}")
+    out.print(table)
+
+
+@app.command()
+def search(query: str, db: str = DbOption, limit: int = typer.Option(20), as_json: bool = JsonOption) -> None:
+    """Full-text search over titles and texts, ranked, with snippets."""
+    with _open(db) as store:
+        rows = store.search(query, limit=limit, mark=("[", "]") if as_json else ("\x02", "\x03"))
+    if as_json:
+        return _print_json(rows)
+    table = Table("id", "date", "outlet", "title", "snippet")
+    for r in rows:
+        table.add_row(str(r["id"]), _date(r), r["outlet"] or "", escape(r["title"] or ""),
+                      escape(r["snippet"]).replace("\x02", "[bold]").replace("\x03", "[/bold]"))
+    out.print(table)
+
+
+@app.command()
+def failures(db: str = DbOption, as_json: bool = JsonOption) -> None:
+    """Inputs that could not be used, with the reason."""
+    with _open(db) as store:
+        rows = store.failures()
+    if as_json:
+        return _print_json(rows)
+    table = Table("source", "reason", "when")
+    for r in rows:
+        table.add_row(escape(r["source"]), escape(r["reason"]), r["seen_at"])
+    out.print(table)
+
+
+def main() -> None:  # pragma: no cover - console entry point
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
