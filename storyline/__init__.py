@@ -25,8 +25,8 @@ def open(path: str | Path = "storyline.db", threshold: float = 0.8):  # noqa: A0
 
 
 def ingest(store, paths, **options):
-    """Read, clean, describe and deduplicate ``paths`` into ``store``; see ``storyline.ingest.ingest``."""
-    from .ingest import ingest as _ingest
+    """Read, clean, describe and deduplicate ``paths`` into ``store``; see ``storyline.pipeline.ingest``."""
+    from .pipeline import ingest as _ingest
 
     return _ingest(store, paths, **options)
 

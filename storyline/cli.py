@@ -65,7 +65,7 @@ def ingest(
     """Read pages, clean, describe and deduplicate them into the store."""
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-    from .ingest import ingest as run_ingest
+    from .pipeline import ingest as run_ingest
 
     workers = workers or os.cpu_count() or 1
     with _open(db, threshold) as store:

@@ -25,7 +25,7 @@ def test_articles_table_and_json(db):
     rows = json.loads(runner.invoke(app, ["articles", "--db", db, "--json"]).stdout)
     assert len(rows) == 4
     assert {"id", "published", "date_source", "date_precision", "outlet", "language", "title", "copies"} <= set(rows[0])
-    table = runner.invoke(app, ["articles", "--db", db]).stdout
+    table = runner.invoke(app, ["articles", "--db", db], env={"COLUMNS": "200"}).stdout
     assert "Armenia and Azerbaijan may sign" in table
 
 

@@ -1,4 +1,4 @@
-"""Ingest: read → clean → describe → dedupe → store, in bounded batches.
+"""The pipeline: read → clean → describe → dedupe → store, in bounded batches.
 
 The per-document work (``process``) is a pure function, so it runs the same
 in this process, in a process pool or on Spark. Only the store sees the
