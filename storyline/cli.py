@@ -111,8 +111,8 @@ def articles(
         return _print_json(rows)
     table = Table("id", "date (source)", "outlet", "lang", "title", "copies")
     for r in rows:
-        table.add_row(str(r["id"]), _date(r), r["outlet"] or "", r["language"] or "",
-                      escape(r["title"] or ""), str(r["copies"]))
+        title = escape(r["title"]) if r["title"] else f"[dim]{escape(r.get('lead') or '')}[/dim]"
+        table.add_row(str(r["id"]), _date(r), r["outlet"] or "", r["language"] or "", title, str(r["copies"]))
     out.print(table)
 
 

@@ -240,8 +240,9 @@ class Store:
             params.append(language)
         sql = (
             "SELECT a.id, a.published, a.published_precision, a.published_source, a.published_inferred,"
-            " a.outlet, a.language, a.title, (SELECT COUNT(*) FROM copies c WHERE c.article_id = a.id) AS copies,"
-            " (SELECT COUNT(DISTINCT COALESCE(c.outlet, c.source)) FROM copies c WHERE c.article_id = a.id) AS outlets"
+            " a.outlet, a.language, a.title, substr(a.text, 1, 200) AS lead,"
+            " (SELECT COUNT(*) FROM copies c WHERE c.article_id = a.id) AS copies,"
+            " (SELECT COUNT(DISTINCT c.outlet) FROM copies c WHERE c.article_id = a.id) AS outlets"
             " FROM articles a" + (" WHERE " + " AND ".join(where) if where else "")
             + " ORDER BY a.published IS NULL, a.published, a.id LIMIT ? OFFSET ?"
         )
@@ -316,7 +317,17 @@ def _article_row(row: sqlite3.Row) -> dict:
     for k in ("copies", "outlets"):
         if k in keys:
             out[k] = row[k]
+    if "lead" in keys and not out.get("title"):
+        out["lead"] = _first_sentence(row["lead"])
     return out
+
+
+def _first_sentence(text: str | None, limit: int = 90) -> str:
+    """A stand-in for a missing headline: the article's opening words, never passed off as its title."""
+    text = " ".join((text or "").split())
+    cut = min((i for i in (text.find(". "), text.find("? "), text.find("! ")) if i > 0), default=len(text))
+    text = text[: cut + 1] if cut < len(text) else text
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 
 def migrate(conn: sqlite3.Connection) -> int:
