@@ -30,6 +30,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from storyline.language import classify
 from storyline.models import Cleaned, RawDocument
 
 # ---------------------------------------------------------------------------
@@ -396,13 +397,6 @@ def _is_date_line(text: str, tokens: list[str]) -> bool:
 # language
 
 
-@lru_cache(maxsize=1)
-def _langid():
-    import py3langid
-
-    return py3langid
-
-
 def detect_language(lines: list[str]) -> str | None:
     """ISO 639-1 code of the page's main language, from its longest lines."""
     sample = heapq.nlargest(20, lines, key=len)
@@ -410,7 +404,7 @@ def detect_language(lines: list[str]) -> str | None:
     if len(text) < 20:
         return None
     try:
-        return _langid().classify(text)[0]
+        return classify(text)[0]
     except Exception:
         return None
 

@@ -40,6 +40,7 @@ from email.utils import parsedate_to_datetime
 from functools import lru_cache
 from urllib.parse import urlsplit
 
+from storyline.language import classify
 from storyline.models import Cleaned, Description, PubDate, RawDocument
 
 # ---------------------------------------------------------------------------
@@ -87,20 +88,12 @@ def detect_language(text: str) -> str | None:
     sample = _URLISH.sub(" ", text[:LANG_MAX_CHARS])
     if len(_LETTER.findall(sample)) < LANG_MIN_LETTERS:
         return None
-    lang, prob = _identifier().classify(sample)
+    lang, prob = classify(sample)
     if prob < LANG_MIN_PROB:
         return None
     if lang in _LANG_MAP:
         return _LANG_MAP[lang]
     return lang if len(lang) == 2 else None
-
-
-@lru_cache(maxsize=1)
-def _identifier():
-    """py3langid with calibrated probabilities; loaded on first use (about 2 s)."""
-    from py3langid.langid import MODEL_FILE, LanguageIdentifier
-
-    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
 
 
 # ---------------------------------------------------------------------------
