@@ -37,7 +37,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 from email.utils import parsedate_to_datetime
-from functools import lru_cache
 from urllib.parse import urlsplit
 
 from storyline.language import classify
