@@ -49,7 +49,7 @@ def child(folder: str, db: str) -> None:
 
     # Warm up: imports and the language model load once per process, not per page.
     first = next(d for d in read([folder]))
-    process(first)
+    process([first])
     start, cpu0 = time.perf_counter(), time.process_time()
     with storyline.open(db) as store:
         report = storyline.ingest(store, [folder], workers=1)

@@ -16,7 +16,7 @@ from itertools import islice
 from typing import Callable, Iterable, Iterator
 
 from .clean import clean
-from .dedupe import fingerprint
+from .dedupe import fingerprints
 from .describe import describe
 from .models import Article, Failure, RawDocument
 from .read import DEFAULT_MAX_BYTES, read
@@ -51,8 +51,19 @@ def raw_hash(doc: RawDocument) -> str:
     return hashlib.blake2b(doc.content.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
-def process(doc: RawDocument) -> Article | Failure:
-    """Clean, describe and fingerprint one document; a plain function, safe in a worker."""
+def process(docs: list[RawDocument]) -> list[Article | Failure]:
+    """Clean, describe and fingerprint documents; a plain function, safe in a worker.
+
+    Fingerprints are computed for the whole list at once: MinHash is
+    vectorised over all shingles of a batch, which is where its speed comes from.
+    """
+    described = [_clean_and_describe(doc) for doc in docs]
+    ok = [d for d in described if not isinstance(d, Failure)]
+    prints = iter(fingerprints([text for _, text, _ in ok]))
+    return [d if isinstance(d, Failure) else _article(*d, next(prints)) for d in described]
+
+
+def _clean_and_describe(doc: RawDocument):
     try:
         cleaned = clean(doc)
     except Exception as exc:  # a cleaner bug must cost one page, not the batch
@@ -60,10 +71,13 @@ def process(doc: RawDocument) -> Article | Failure:
     text = cleaned.text.strip()
     if len(text) < MIN_ARTICLE_CHARS or not re.search(r"\w", text):
         return Failure(doc.source, "no article text found (empty, only menus/links, or too short)")
+    return doc, text, describe(doc, cleaned)
+
+
+def _article(doc: RawDocument, text: str, description, fp) -> Article:
     return Article(
         source=doc.source, raw_hash=raw_hash(doc), url=doc.url or doc.meta.get("url"),
-        fetched_at=doc.fetched_at, text=text, description=describe(doc, cleaned),
-        fingerprint=fingerprint(text),
+        fetched_at=doc.fetched_at, text=text, description=description, fingerprint=fp,
     )
 
 
@@ -98,7 +112,7 @@ def _ingest_batch(store: Store, batch: list, run, report: IngestReport) -> None:
             report.unchanged += 1
         else:
             todo.append(item)
-    results = run(process, todo)
+    results = run(todo)
     with store.transaction():
         for result in results:
             if isinstance(result, Failure):
@@ -118,7 +132,7 @@ def _batches(items: Iterator, size: int) -> Iterator[list]:
 
 
 class _mapper:
-    """``map`` in this process, or over a process pool that lives for one ingest."""
+    """``process`` in this process, or split over a process pool that lives for one ingest."""
 
     def __init__(self, workers: int):
         self.workers = max(1, workers)
@@ -126,11 +140,16 @@ class _mapper:
 
     def __enter__(self):
         if self.workers == 1:
-            return lambda fn, xs: [fn(x) for x in xs]
+            return process
         import multiprocessing
 
         self.pool = multiprocessing.get_context("spawn").Pool(self.workers)
-        return lambda fn, xs: self.pool.map(fn, xs, chunksize=max(1, len(xs) // (self.workers * 4))) if xs else []
+        return self._parallel
+
+    def _parallel(self, docs: list[RawDocument]) -> list[Article | Failure]:
+        size = max(1, -(-len(docs) // self.workers))
+        parts = [docs[i:i + size] for i in range(0, len(docs), size)]
+        return [r for part in self.pool.map(process, parts) for r in part]
 
     def __exit__(self, *exc) -> None:
         if self.pool is not None:
