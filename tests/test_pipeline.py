@@ -110,7 +110,7 @@ def test_an_ingest_killed_half_way_and_restarted_ends_with_the_same_store(tmp_pa
     shutil.copytree(examples, pile / "ex")
     (pile / "zz_empty.txt").write_bytes(b"")
     total = 406
-    cmd = [sys.executable, "-m", "storyline.cli", "ingest", str(pile), "--quiet", "--batch-size", "8"]
+    cmd = [sys.executable, "-m", "storyline.cli", "ingest", str(pile), "--quiet", "--batch-size", "8", "--no-analyse"]
 
     subprocess.run(cmd + ["--db", str(tmp_path / "whole.db")], capture_output=True)
 

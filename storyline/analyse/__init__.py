@@ -1,5 +1,57 @@
 """The analyse stage: sentences, entity mentions, quotes and time expressions of one article.
 
-Each submodule is a plain function over text (plus a spaCy ``Doc`` where a
-parse is needed); ``nlp`` loads the packaged models once per process.
+``analyse_texts`` parses English in ``nlp.pipe`` batches once and hands the
+same spaCy ``Doc`` to every component (mentions, quotes), so the parse —
+the expensive part — is done once per article. Other languages go through
+their own components (natasha for Russian, gazetteers elsewhere).
 """
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Iterable, Iterator
+
+from . import nlp
+from .mentions import Mention, find_mentions
+from .quotes import Quote, find_quotes
+from .timex import TimeExpression, find_timexes
+
+__all__ = ["Analysis", "analyse", "analyse_texts", "Mention", "Quote", "TimeExpression"]
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """What one article says: every span is a character offset into its text."""
+
+    sentences: list[tuple[int, int]]
+    mentions: list[Mention]
+    quotes: list[Quote]
+    timexes: list[TimeExpression]
+    events: list = field(default_factory=list)
+
+
+def analyse(text: str, lang: str | None = "en", anchor: dt.date | None = None) -> Analysis:
+    return next(analyse_texts([(text, lang, anchor)]))
+
+
+def analyse_texts(items: Iterable[tuple[str, str | None, dt.date | None]], batch_size: int = 16) -> Iterator[Analysis]:
+    """Analyses of (text, language, publication date) triples, in input order."""
+    items = list(items)
+    english = [i for i, (_, lang, _) in enumerate(items) if (lang or "en")[:2] == "en"]
+    docs = dict(zip(english, nlp.english().pipe((items[i][0] for i in english), batch_size=batch_size)))
+    for i, (text, lang, anchor) in enumerate(items):
+        yield _analyse_one(text, (lang or "en")[:2], anchor, docs.get(i))
+
+
+def _analyse_one(text: str, lang: str, anchor: dt.date | None, doc) -> Analysis:
+    if doc is None:
+        doc = nlp.blank(lang)(text)
+        sentences = [(s.start_char, s.end_char) for s in doc.sents]
+        mentions = find_mentions(text, lang)
+        quotes = find_quotes(text, lang)
+    else:
+        sentences = [(s.start_char, s.end_char) for s in doc.sents]
+        mentions = find_mentions(text, lang, doc=doc)
+        quotes = find_quotes(text, lang, doc=doc)
+    timexes = find_timexes(text, anchor, lang)
+    return Analysis(sentences=sentences, mentions=mentions, quotes=quotes, timexes=timexes)
