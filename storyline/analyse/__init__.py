@@ -8,11 +8,11 @@ their own components (natasha for Russian, gazetteers elsewhere).
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Iterable, Iterator
 
 from . import nlp
-from .mentions import Mention, find_mentions
+from .mentions import Mention, find_mentions, recase_headlines
 from .quotes import Quote, find_quotes
 from .timex import TimeExpression, find_timexes
 
@@ -38,9 +38,21 @@ def analyse_texts(items: Iterable[tuple[str, str | None, dt.date | None]], batch
     """Analyses of (text, language, publication date) triples, in input order."""
     items = list(items)
     english = [i for i, (_, lang, _) in enumerate(items) if (lang or "en")[:2] == "en"]
-    docs = dict(zip(english, nlp.english().pipe((items[i][0] for i in english), batch_size=batch_size)))
+    # Parse once, on the text with ALL-CAPS headlines recased (offsets do not
+    # move), so that mentions need no second parse and quotes share the Doc.
+    recased = (recase_headlines(items[i][0]) for i in english)
+    docs = dict(zip(english, nlp.english().pipe(recased, batch_size=batch_size)))
     for i, (text, lang, anchor) in enumerate(items):
         yield _analyse_one(text, (lang or "en")[:2], anchor, docs.get(i))
+
+
+def _original_strings(q: Quote, text: str) -> Quote:
+    """A quote found on the recased text, with its strings taken back from the original."""
+    def cut(a, b):
+        return text[a:b] if a is not None and b is not None else None
+
+    return replace(q, content=cut(q.content_start, q.content_end), speaker=cut(q.speaker_start, q.speaker_end),
+                   cue=cut(q.cue_start, q.cue_end))
 
 
 def _analyse_one(text: str, lang: str, anchor: dt.date | None, doc) -> Analysis:
@@ -53,5 +65,7 @@ def _analyse_one(text: str, lang: str, anchor: dt.date | None, doc) -> Analysis:
         sentences = [(s.start_char, s.end_char) for s in doc.sents]
         mentions = find_mentions(text, lang, doc=doc)
         quotes = find_quotes(text, lang, doc=doc)
+        if doc.text != text:
+            quotes = [_original_strings(q, text) for q in quotes]
     timexes = find_timexes(text, anchor, lang)
     return Analysis(sentences=sentences, mentions=mentions, quotes=quotes, timexes=timexes)

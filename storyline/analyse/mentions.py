@@ -85,8 +85,8 @@ def find_mentions(text: str, lang: str = "en", doc=None) -> list[Mention]:
     lang = (lang or "en").lower()[:2]
     if lang == "en":
         recased = recase_headlines(text)
-        if doc is not None and recased == text:
-            return _english(text, doc)
+        if doc is not None and doc.text == recased:
+            return _english(text, doc)  # the caller parsed the recased text already
         # Headlines changed case: tag the recased copy, but number sentences as
         # the caller's Doc does, so mentions line up with its quotes and events.
         return _english(text, models.english()(recased), sentences=doc)

@@ -1,0 +1,84 @@
+"""Analysis throughput beside bare spaCy, in one run, on the same English news text.
+
+The reference is the bare `en_core_web_sm` pipeline (all components) over the
+same texts with `nlp.pipe`; ours is `storyline.analyse.analyse_texts`
+(one parse, then mentions with document context, quotes, time expressions).
+The two take turns in rounds and each keeps its best round, timed in CPU
+seconds (the machine may be shared). Russian throughput is reported apart.
+
+    python benchmarks/bench_analyse.py --data ../shared/data --docs 200
+
+The last line is one JSON object.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+RUSSIAN = (
+    "Президент Казахстана Касым-Жомарт Токаев провел переговоры с премьер-министром Армении "
+    "Николом Пашиняном в Ереване. «Мы поддерживаем мирный процесс», — заявил Токаев. "
+    "Министры иностранных дел Армении и Азербайджана встретились 10–11 мая в Алматы. "
+    "По словам официального представителя Кремля Дмитрия Пескова, встреча прошла конструктивно. "
+)
+
+
+def texts(data: Path, n: int) -> list[str]:
+    out = []
+    for path in sorted(data.glob("t17/*/InputDocs/*/*.txt")):
+        text = path.read_text(encoding="utf-8", errors="replace")
+        if 400 <= len(text.split()) <= 800:
+            out.append(text)
+        if len(out) >= n:
+            break
+    return out
+
+
+def timed(fn) -> float:
+    start = time.process_time()
+    fn()
+    return time.process_time() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
+    parser.add_argument("--docs", type=int, default=200)
+    parser.add_argument("--rounds", type=int, default=2)
+    args = parser.parse_args()
+
+    from storyline.analyse import analyse_texts, nlp
+
+    docs = texts(args.data, args.docs)
+    words = sum(len(t.split()) for t in docs)
+    spacy_nlp = nlp.english()
+    list(analyse_texts([(docs[0], "en", None)]))  # warm up: models load once per process
+
+    bare, ours = [], []
+    for _ in range(args.rounds):
+        bare.append(timed(lambda: list(spacy_nlp.pipe(docs, batch_size=16))))
+        ours.append(timed(lambda: list(analyse_texts([(t, "en", None) for t in docs]))))
+    ru_docs = [RUSSIAN * 4] * 50
+    list(analyse_texts([(ru_docs[0], "ru", None)]))
+    ru = timed(lambda: list(analyse_texts([(t, "ru", None) for t in ru_docs])))
+    ru_words = sum(len(t.split()) for t in ru_docs)
+
+    result = {
+        "docs": len(docs), "words": words,
+        "spacy_words_per_cpu_s": round(words / min(bare)),
+        "ours_words_per_cpu_s": round(words / min(ours)),
+        "ratio": round(min(bare) / min(ours), 3),
+        "russian_words_per_cpu_s": round(ru_words / ru),
+    }
+    print(f"bare spaCy nlp.pipe: {result['spacy_words_per_cpu_s']} words/CPU-s; "
+          f"storyline analysis: {result['ours_words_per_cpu_s']} words/CPU-s; ratio {result['ratio']}")
+    print(f"Russian (natasha): {result['russian_words_per_cpu_s']} words/CPU-s")
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()
