@@ -59,10 +59,11 @@ def ingest(
     max_size: str = typer.Option(f"{DEFAULT_MAX_BYTES // 1024 // 1024}MB", help="Skip (and report) files larger than this."),
     workers: int = typer.Option(1, help="Processes for cleaning and describing (0 = one per core)."),
     batch_size: int = typer.Option(64, help="Documents per transaction; a killed run redoes at most one batch."),
+    analyse_after: bool = typer.Option(True, "--analyse/--no-analyse", help="Analyse the new articles (entities, quotes, dates)."),
     as_json: bool = JsonOption,
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress display."),
 ) -> None:
-    """Read pages, clean, describe and deduplicate them into the store."""
+    """Read pages, clean, describe and deduplicate them into the store, then analyse what is new."""
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     from .pipeline import ingest as run_ingest
@@ -81,18 +82,133 @@ def ingest(
 
             report = run_ingest(store, paths, max_bytes=_size(max_size), workers=workers,
                                 batch_size=batch_size, on_progress=tick)
+        analysed = _run_analyse(store, quiet or as_json) if analyse_after else None
         totals = store.counts()
     if as_json:
-        _print_json({**report.as_dict(), "store": totals, "db": db})
+        _print_json({**report.as_dict(), "analysis": analysed.as_dict() if analysed else None,
+                     "store": totals, "db": db})
     else:
         for f in report.failures:
             err.print(f"[red]failed[/red] {escape(f.source)}: {escape(f.reason)}")
         err.print(
             f"{report.documents} documents read: {report.new_articles} new articles, "
             f"{report.duplicates} duplicates, {report.unchanged} already stored, {len(report.failures)} failed. "
-            f"Store {db}: {totals['articles']} articles, {totals['copies']} copies."
+            f"Store {db}: {totals['articles']} articles, {totals['copies']} copies, "
+            f"{totals['entities']} entities, {totals['quotes']} quotes."
         )
-    raise typer.Exit(0 if report.ok else 1)
+    raise typer.Exit(0 if report.ok and (analysed is None or not analysed.failures) else 1)
+
+
+def _run_analyse(store: Store, quiet: bool):
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    from .pipeline import analyse as run_analyse
+
+    with Progress("analysing", BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), console=err,
+                  disable=quiet or not err.is_terminal, transient=True) as progress:
+        task = progress.add_task("analysing", total=None)
+        report = run_analyse(store, on_progress=lambda r, todo: progress.update(task, completed=r.articles, total=todo))
+    for f in report.failures:
+        err.print(f"[red]failed[/red] {escape(f.source)}: {escape(f.reason)}")
+    return report
+
+
+@app.command()
+def analyse(db: str = DbOption, as_json: bool = JsonOption, quiet: bool = typer.Option(False, "--quiet", "-q")) -> None:
+    """Analyse stored articles not analysed yet: sentences, entities, roles, quotes, time expressions."""
+    with _open(db) as store:
+        report = _run_analyse(store, quiet or as_json)
+    if as_json:
+        _print_json(report.as_dict())
+    else:
+        err.print(f"{report.articles} articles analysed: {report.mentions} mentions, {report.quotes} quotes; "
+                  f"{report.entities} entities in the store; {len(report.failures)} failed.")
+    raise typer.Exit(0 if not report.failures else 1)
+
+
+ENTITY_TYPES = {"person": "PER", "per": "PER", "org": "ORG", "organisation": "ORG", "organization": "ORG",
+                "country": "COUNTRY", "place": "PLACE", "loc": "PLACE"}
+
+
+@app.command()
+def entities(
+    db: str = DbOption,
+    type: Optional[str] = typer.Option(None, "--type", help="person, org, country or place."),
+    limit: int = typer.Option(50, help="How many (0 = all)."),
+    as_json: bool = JsonOption,
+) -> None:
+    """Canonical entities with aliases, roles, country, article and mention counts."""
+    kind = None
+    if type:
+        kind = ENTITY_TYPES.get(type.lower())
+        if kind is None:
+            raise typer.BadParameter(f"unknown type {type!r}; use person, org, country or place")
+    with _open(db) as store:
+        rows = store.entities(type=kind, limit=limit or None)
+    if as_json:
+        return _print_json(rows)
+    table = Table("name", "type", "country", "roles", "aliases", "articles", "mentions")
+    for r in rows:
+        roles = "; ".join(x["role"] for x in r["roles"][:2])
+        table.add_row(escape(r["name"]), r["type"], r["country"] or "", escape(roles),
+                      escape(", ".join(r["aliases"][:4])), str(r["articles"]), str(r["mentions"]))
+    out.print(table)
+
+
+def _entity_keys(store: Store, name: str) -> list[str]:
+    from .resolve import normalise_name
+
+    keys = store.find_entities(name, normalise_name)
+    if not keys:
+        err.print(f"no entity matches {name!r}")
+        raise typer.Exit(1)
+    return keys
+
+
+@app.command()
+def entity(name: str, db: str = DbOption, as_json: bool = JsonOption) -> None:
+    """One entity: aliases, roles (with dates), articles, quotes and co-occurring entities."""
+    with _open(db) as store:
+        rows = [store.entity(k) for k in _entity_keys(store, name)]
+    rows = sorted((r for r in rows if r), key=lambda r: -r["mentions"])
+    if as_json:
+        return _print_json(rows[0] if len(rows) == 1 else rows)
+    for r in rows:
+        out.print(f"[bold]{escape(r['name'])}[/bold]  {r['type']}  {r['country'] or ''}  "
+                  f"{r['articles']} articles, {r['mentions']} mentions")
+        if r["aliases"]:
+            out.print("aliases: " + escape(", ".join(r["aliases"])))
+        for role in r["roles"]:
+            out.print(f"role: {escape(role['role'])} ({role['first_date'] or 'date unknown'})")
+        for a in r["article_list"]:
+            out.print(f"  article {a['id']}: {a['published'] or 'undated'}  {escape(a['title'] or '')}")
+        if r["co_occurring"]:
+            out.print("with: " + ", ".join(f"{escape(c['name'])} ({c['articles']})" for c in r["co_occurring"]))
+        for q in r["quotes"]:
+            out.print(f"  “{escape(q['content'])}” ({q['cue'] or ''}, article {q['article_id']})")
+        out.print()
+
+
+@app.command()
+def quotes(
+    db: str = DbOption,
+    speaker: Optional[str] = typer.Option(None, help="Only what this entity said."),
+    about: Optional[str] = typer.Option(None, help="Only quotes mentioning this entity."),
+    limit: int = typer.Option(50, help="How many (0 = all)."),
+    as_json: bool = JsonOption,
+) -> None:
+    """What was said, by whom, when: each quote with its sentence and article."""
+    with _open(db) as store:
+        rows = store.quotes(speaker_keys=_entity_keys(store, speaker) if speaker else None,
+                            about_keys=_entity_keys(store, about) if about else None, limit=limit or None)
+    if as_json:
+        return _print_json(rows)
+    table = Table("date", "speaker", "cue", "quote", "article")
+    for q in rows:
+        content = ("“" + q["content"] + "”") if q["direct"] else q["content"]
+        table.add_row(q["published"] or "", escape(q["speaker_name"] or q["speaker"] or "?"), q["cue"] or "",
+                      escape(content), str(q["article_id"]))
+    out.print(table)
 
 
 @app.command()

@@ -155,3 +155,107 @@ class _mapper:
         if self.pool is not None:
             self.pool.terminate()
             self.pool.join()
+
+
+# --- analysis -------------------------------------------------------------------
+
+ANALYSIS_VERSION = 1  # bump when the analysis changes; older rows are then redone by `analyse`
+
+
+@dataclass
+class AnalyseReport:
+    articles: int = 0
+    mentions: int = 0
+    quotes: int = 0
+    entities: int = 0  # entities in the store afterwards
+    failures: list[Failure] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {"articles": self.articles, "mentions": self.mentions, "quotes": self.quotes,
+                "entities": self.entities, "failed": len(self.failures),
+                "failures": [{"source": f.source, "reason": f.reason} for f in self.failures]}
+
+
+def analyse(store: Store, *, batch_size: int = 32,
+            on_progress: Callable[[AnalyseReport, int], None] | None = None) -> AnalyseReport:
+    """Analyse every stored article not analysed yet (or by an older version), resolving entities incrementally.
+
+    Each batch is one transaction; entities and aliases already in the store
+    are loaded once, and a batch adds only what it found new.
+    """
+    from .resolve import Entity, Resolver
+
+    report = AnalyseReport()
+    resolver = Resolver(entities=[Entity(**row) for row in store.entity_rows()], aliases=store.alias_rows())
+    saved_aliases = 0
+    todo = store.unanalysed_count(ANALYSIS_VERSION)
+    while batch := store.unanalysed(ANALYSIS_VERSION, limit=batch_size):
+        analyses = _analyse_batch(batch, report)
+        with store.transaction():
+            results = [_resolve(resolver, row, analysis) for row, analysis in zip(batch, analyses)]
+            touched = {k for _, keys, roles, speakers in results for k in keys + speakers if k}
+            new_aliases = resolver.new_aliases()[saved_aliases:]
+            store.save_entities([e for e in resolver.entities() if e.key in touched], new_aliases)
+            for row, (analysis, keys, roles, speakers) in zip(batch, results):
+                store.save_analysis(row["id"], ANALYSIS_VERSION, analysis, keys, roles, speakers)
+                report.mentions += len(analysis.mentions)
+                report.quotes += len(analysis.quotes)
+        saved_aliases += len(new_aliases)
+        report.articles += len(batch)
+        if on_progress:
+            on_progress(report, todo)
+    report.entities = store.counts().get("entities", 0)
+    return report
+
+
+def _analyse_batch(batch: list[dict], report: AnalyseReport) -> list:
+    from .analyse import Analysis, analyse_texts
+
+    items = [(row["text"], row["language"], _anchor(row["published"])) for row in batch]
+    try:
+        return list(analyse_texts(items))
+    except Exception:
+        pass  # one bad article must not cost the batch: redo them one by one
+    out = []
+    for row, item in zip(batch, items):
+        try:
+            out.extend(analyse_texts([item]))
+        except Exception as exc:
+            report.failures.append(Failure(f"article {row['id']}", f"analysis failed ({type(exc).__name__}: {exc})"))
+            out.append(Analysis(sentences=[], mentions=[], quotes=[], timexes=[]))
+    return out
+
+
+def _resolve(resolver, row: dict, analysis):
+    resolved, roles = resolver.resolve(row["id"], analysis.mentions, row["language"], row["published"])
+    keys: list[str | None] = [None] * len(analysis.mentions)
+    for r in resolved:
+        keys[r.mention_index] = r.entity_key
+    speakers = [_speaker_key(q, analysis.mentions, keys) for q in analysis.quotes]
+    return analysis, keys, roles, speakers
+
+
+def _speaker_key(quote, mentions, keys: list[str | None]) -> str | None:
+    """The entity who said a quote: a person mention inside the speaker span, else the resolved name's mention."""
+    if quote.speaker_start is not None:
+        inside = [i for i, m in enumerate(mentions)
+                  if keys[i] and m.start >= quote.speaker_start and m.end <= quote.speaker_end]
+        people = [i for i in inside if mentions[i].label == "PER"]
+        if people or inside:
+            return keys[(people or inside)[-1]]
+    if quote.speaker_resolved:
+        name = quote.speaker_resolved
+        named = [i for i, m in enumerate(mentions) if keys[i] and name in (m.text, m.canonical)]
+        if named:
+            return keys[named[0]]
+    return None
+
+
+def _anchor(published: str | None):
+    """The publication date as a ``date`` when it is known to the day; partial dates anchor nothing."""
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(published) if published and len(published) == 10 else None
+    except ValueError:
+        return None

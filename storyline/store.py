@@ -13,7 +13,7 @@ import sqlite3
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import Iterable, Iterator
 
 from . import dedupe
 from .models import Article
@@ -82,6 +82,85 @@ MIGRATIONS: list[str] = [
         reason TEXT NOT NULL,
         seen_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
     );
+    """,
+    # 2: analysis — sentences, mentions resolved to entities, roles, quotes, time expressions
+    """
+    CREATE TABLE analysed (
+        article_id INTEGER PRIMARY KEY REFERENCES articles(id),
+        version INTEGER NOT NULL
+    );
+    CREATE TABLE sentences (
+        article_id INTEGER NOT NULL REFERENCES articles(id),
+        idx INTEGER NOT NULL,
+        start INTEGER NOT NULL,
+        "end" INTEGER NOT NULL,
+        PRIMARY KEY (article_id, idx)
+    ) WITHOUT ROWID;
+    CREATE TABLE entities (
+        key TEXT PRIMARY KEY,
+        type TEXT NOT NULL,
+        name TEXT NOT NULL,
+        country TEXT,
+        geonames_id INTEGER,
+        lat REAL,
+        lon REAL
+    );
+    CREATE INDEX entities_type ON entities(type);
+    CREATE TABLE aliases (  -- rowid keeps the order aliases were learnt in, which resolution's tie-breaks follow
+        alias TEXT NOT NULL,
+        entity_key TEXT NOT NULL REFERENCES entities(key),
+        UNIQUE (alias, entity_key)
+    );
+    CREATE INDEX aliases_entity ON aliases(entity_key);
+    CREATE TABLE mentions (
+        id INTEGER PRIMARY KEY,
+        article_id INTEGER NOT NULL REFERENCES articles(id),
+        sentence INTEGER NOT NULL,
+        start INTEGER NOT NULL,
+        "end" INTEGER NOT NULL,
+        text TEXT NOT NULL,
+        label TEXT NOT NULL,
+        role TEXT,
+        entity_key TEXT REFERENCES entities(key)
+    );
+    CREATE INDEX mentions_article ON mentions(article_id);
+    CREATE INDEX mentions_entity ON mentions(entity_key, article_id);
+    CREATE TABLE roles (
+        entity_key TEXT NOT NULL REFERENCES entities(key),
+        role TEXT NOT NULL,
+        country TEXT,
+        article_id INTEGER NOT NULL REFERENCES articles(id),
+        date TEXT,
+        PRIMARY KEY (entity_key, role, article_id)
+    ) WITHOUT ROWID;
+    CREATE TABLE quotes (
+        id INTEGER PRIMARY KEY,
+        article_id INTEGER NOT NULL REFERENCES articles(id),
+        sentence INTEGER NOT NULL,
+        start INTEGER NOT NULL,
+        "end" INTEGER NOT NULL,
+        content TEXT NOT NULL,
+        direct INTEGER NOT NULL,
+        cue TEXT,
+        speaker TEXT,
+        speaker_key TEXT REFERENCES entities(key)
+    );
+    CREATE INDEX quotes_article ON quotes(article_id);
+    CREATE INDEX quotes_speaker ON quotes(speaker_key);
+    CREATE TABLE timexes (
+        article_id INTEGER NOT NULL REFERENCES articles(id),
+        start INTEGER NOT NULL,
+        "end" INTEGER NOT NULL,
+        text TEXT NOT NULL,
+        type TEXT NOT NULL,
+        value TEXT,
+        end_value TEXT,
+        precision TEXT NOT NULL,
+        inferred INTEGER NOT NULL,
+        sentence INTEGER NOT NULL,
+        PRIMARY KEY (article_id, start)
+    ) WITHOUT ROWID;
+    CREATE INDEX timexes_value ON timexes(value);
     """,
 ]
 
@@ -288,7 +367,156 @@ class Store:
             "articles": one("SELECT COUNT(*) FROM articles"),
             "copies": one("SELECT COUNT(*) FROM copies"),
             "failures": one("SELECT COUNT(*) FROM failures"),
+            "entities": one("SELECT COUNT(*) FROM entities"),
+            "quotes": one("SELECT COUNT(*) FROM quotes"),
         }
+
+
+    # --- analysis ----------------------------------------------------------------
+
+    def unanalysed(self, version: int, limit: int | None = None) -> list[dict]:
+        """Articles not yet analysed by this analysis version, oldest id first."""
+        rows = self.conn.execute(
+            "SELECT a.id, a.text, a.language, a.published FROM articles a LEFT JOIN analysed d ON d.article_id = a.id"
+            " WHERE d.article_id IS NULL OR d.version < ? ORDER BY a.id LIMIT ?",
+            (version, -1 if limit is None else limit),
+        )
+        return [dict(r) for r in rows]
+
+    def unanalysed_count(self, version: int) -> int:
+        return self.conn.execute(
+            "SELECT COUNT(*) FROM articles a LEFT JOIN analysed d ON d.article_id = a.id"
+            " WHERE d.article_id IS NULL OR d.version < ?", (version,)).fetchone()[0]
+
+    def entity_rows(self) -> list[dict]:
+        return [dict(r) for r in self.conn.execute("SELECT * FROM entities ORDER BY key")]
+
+    def alias_rows(self) -> list[tuple[str, str]]:
+        return [(r[0], r[1]) for r in self.conn.execute("SELECT alias, entity_key FROM aliases ORDER BY rowid")]
+
+    def save_entities(self, entities: Iterable, aliases: Iterable[tuple[str, str]]) -> None:
+        self.conn.executemany(
+            "INSERT INTO entities (key, type, name, country, geonames_id, lat, lon) VALUES (?,?,?,?,?,?,?)"
+            " ON CONFLICT(key) DO UPDATE SET type=excluded.type, name=excluded.name, country=excluded.country,"
+            " geonames_id=excluded.geonames_id, lat=excluded.lat, lon=excluded.lon",
+            [(e.key, e.type, e.name, e.country, e.geonames_id, e.lat, e.lon) for e in entities],
+        )
+        self.conn.executemany("INSERT OR IGNORE INTO aliases (alias, entity_key) VALUES (?, ?)", list(aliases))
+
+    def save_analysis(self, article_id: int, version: int, analysis, entity_keys: list[str | None],
+                      roles: Iterable, speaker_keys: list[str | None]) -> None:
+        """Replace an article's analysis rows; ``entity_keys[i]`` is the entity of mention i."""
+        for table in ("sentences", "mentions", "roles", "quotes", "timexes"):
+            self.conn.execute(f"DELETE FROM {table} WHERE article_id = ?", (article_id,))
+        self.conn.executemany(
+            'INSERT INTO sentences (article_id, idx, start, "end") VALUES (?,?,?,?)',
+            [(article_id, i, a, b) for i, (a, b) in enumerate(analysis.sentences)],
+        )
+        self.conn.executemany(
+            'INSERT INTO mentions (article_id, sentence, start, "end", text, label, role, entity_key)'
+            " VALUES (?,?,?,?,?,?,?,?)",
+            [(article_id, m.sentence, m.start, m.end, m.text, m.label, m.role, key)
+             for m, key in zip(analysis.mentions, entity_keys)],
+        )
+        self.conn.executemany(
+            "INSERT OR IGNORE INTO roles (entity_key, role, country, article_id, date) VALUES (?,?,?,?,?)",
+            [(r.entity_key, r.role, r.country, article_id, r.date) for r in roles],
+        )
+        self.conn.executemany(
+            'INSERT INTO quotes (article_id, sentence, start, "end", content, direct, cue, speaker, speaker_key)'
+            " VALUES (?,?,?,?,?,?,?,?,?)",
+            [(article_id, q.sentence, q.content_start, q.content_end, q.content, int(q.direct), q.cue,
+              q.speaker_resolved or q.speaker, key) for q, key in zip(analysis.quotes, speaker_keys)],
+        )
+        self.conn.executemany(
+            'INSERT OR REPLACE INTO timexes (article_id, start, "end", text, type, value, end_value, precision,'
+            " inferred, sentence) VALUES (?,?,?,?,?,?,?,?,?,?)",
+            [(article_id, t.start, t.end, t.text, t.type, t.value, t.end_value, t.precision, int(t.inferred),
+              _sentence_of(analysis.sentences, t.start)) for t in analysis.timexes],
+        )
+        self.conn.execute("INSERT OR REPLACE INTO analysed (article_id, version) VALUES (?, ?)", (article_id, version))
+
+    def entities(self, type: str | None = None, limit: int | None = None) -> list[dict]:
+        """Canonical entities, most mentioned first, with aliases, roles and counts."""
+        sql = (
+            "SELECT e.*, COUNT(m.id) AS mentions, COUNT(DISTINCT m.article_id) AS articles FROM entities e"
+            " JOIN mentions m ON m.entity_key = e.key" + (" WHERE e.type = ?" if type else "")
+            + " GROUP BY e.key ORDER BY articles DESC, mentions DESC, e.name LIMIT ?"
+        )
+        params = ([type] if type else []) + [-1 if limit is None else limit]
+        return [self._entity_summary(dict(r)) for r in self.conn.execute(sql, params)]
+
+    def _entity_summary(self, row: dict) -> dict:
+        key = row["key"]
+        row["aliases"] = sorted({r[0] for r in self.conn.execute(
+            "SELECT DISTINCT text FROM mentions WHERE entity_key = ?", (key,))} - {row["name"]})
+        row["roles"] = [dict(r) for r in self.conn.execute(
+            "SELECT role, country, MIN(date) AS first_date, MAX(date) AS last_date, COUNT(*) AS articles"
+            " FROM roles WHERE entity_key = ? GROUP BY role, country ORDER BY articles DESC, role", (key,))]
+        return row
+
+    def find_entities(self, name: str, normalise) -> list[str]:
+        """Keys of entities a user's name for them may mean: an alias, else a name or mention containing it."""
+        keys = [r[0] for r in self.conn.execute(
+            "SELECT DISTINCT entity_key FROM aliases WHERE alias = ?", (normalise(name),))]
+        if keys:
+            return keys
+        pattern = f"%{name}%"
+        return [r[0] for r in self.conn.execute(
+            "SELECT key FROM entities WHERE name LIKE ? UNION SELECT DISTINCT entity_key FROM mentions"
+            " WHERE text LIKE ? AND entity_key IS NOT NULL", (pattern, pattern))]
+
+    def entity(self, key: str) -> dict | None:
+        row = self.conn.execute(
+            "SELECT e.*, COUNT(m.id) AS mentions, COUNT(DISTINCT m.article_id) AS articles FROM entities e"
+            " LEFT JOIN mentions m ON m.entity_key = e.key WHERE e.key = ? GROUP BY e.key", (key,)).fetchone()
+        if row is None:
+            return None
+        result = self._entity_summary(dict(row))
+        result["article_list"] = [dict(r) for r in self.conn.execute(
+            "SELECT a.id, a.published, a.title, COUNT(*) AS mentions FROM mentions m JOIN articles a ON a.id = m.article_id"
+            " WHERE m.entity_key = ? GROUP BY a.id ORDER BY a.published IS NULL, a.published, a.id", (key,))]
+        result["co_occurring"] = [dict(r) for r in self.conn.execute(
+            "SELECT e.key, e.name, e.type, COUNT(DISTINCT o.article_id) AS articles FROM mentions m"
+            " JOIN mentions o ON o.article_id = m.article_id AND o.entity_key != m.entity_key"
+            " JOIN entities e ON e.key = o.entity_key WHERE m.entity_key = ?"
+            " GROUP BY e.key ORDER BY articles DESC, e.name LIMIT 15", (key,))]
+        result["quotes"] = self.quotes(speaker_keys=[key], limit=20)
+        return result
+
+    def quotes(self, speaker_keys: list[str] | None = None, about_keys: list[str] | None = None,
+               limit: int | None = 50) -> list[dict]:
+        """Quotes with their speaker, article and date; filtered by who said them or whom they mention."""
+        where, params = [], []
+        if speaker_keys is not None:
+            where.append(f"q.speaker_key IN ({','.join('?' * len(speaker_keys))})")
+            params += speaker_keys
+        if about_keys is not None:
+            # "About X": X is named in the quoted words themselves, or in the quote's sentence.
+            where.append(
+                f"EXISTS (SELECT 1 FROM mentions m WHERE m.article_id = q.article_id"
+                f" AND m.entity_key IN ({','.join('?' * len(about_keys))})"
+                f" AND ((m.start >= q.start AND m.\"end\" <= q.\"end\") OR m.sentence = q.sentence)"
+                f" AND NOT (q.speaker_key IS NOT NULL AND m.entity_key = q.speaker_key))")
+            params += about_keys
+        sql = (
+            "SELECT q.id, q.article_id, a.published, a.title, q.sentence, q.speaker, q.speaker_key, e.name AS speaker_name,"
+            " q.cue, q.direct, q.content, s.start AS s_start, s.\"end\" AS s_end, a.text"
+            " FROM quotes q JOIN articles a ON a.id = q.article_id LEFT JOIN entities e ON e.key = q.speaker_key"
+            " LEFT JOIN sentences s ON s.article_id = q.article_id AND s.idx = q.sentence"
+            + (" WHERE " + " AND ".join(where) if where else "")
+            + " ORDER BY a.published IS NULL, a.published, q.article_id, q.start LIMIT ?"
+        )
+        params.append(-1 if limit is None else limit)
+        out = []
+        for r in self.conn.execute(sql, params):
+            row = dict(r)
+            text = row.pop("text")
+            start, end = row.pop("s_start"), row.pop("s_end")
+            row["sentence_text"] = text[start:end] if start is not None else None
+            row["direct"] = bool(row["direct"])
+            out.append(row)
+        return out
 
 
 def fts_query(text: str) -> str:
@@ -306,6 +534,10 @@ def fts_query(text: str) -> str:
             phrase.extend(w for w in chunk.split() if w.strip())
     parts.extend('"' + w.replace('"', "") + '"' for w in phrase if w.upper() not in ("AND", "OR", "NOT"))
     return " ".join(parts) or '""'
+
+
+def _sentence_of(sentences, offset: int) -> int:
+    return max([i for i, (start, _) in enumerate(sentences) if start <= offset], default=0)
 
 
 def _article_row(row: sqlite3.Row) -> dict:
