@@ -19,6 +19,8 @@ demo: setup
 	rm -f $(DB) $(DB)-wal $(DB)-shm
 	$(BIN)/storyline ingest examples/caucasus --db $(DB)
 	$(BIN)/storyline articles --db $(DB)
+	$(BIN)/storyline entities --db $(DB) --limit 15
+	$(BIN)/storyline quotes --db $(DB) --limit 10
 
 test: setup
 	$(BIN)/python -m pytest

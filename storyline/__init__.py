@@ -14,7 +14,7 @@ from pathlib import Path
 
 __version__ = "0.1.0"
 
-__all__ = ["open", "ingest", "Store", "__version__"]
+__all__ = ["open", "ingest", "analyse_store", "Store", "__version__"]
 
 
 def open(path: str | Path = "storyline.db", threshold: float = 0.8):  # noqa: A001 - mirrors sqlite_utils.Database(path)
@@ -29,6 +29,13 @@ def ingest(store, paths, **options):
     from .pipeline import ingest as _ingest
 
     return _ingest(store, paths, **options)
+
+
+def analyse_store(store, **options):
+    """Analyse the stored articles not analysed yet; see ``storyline.pipeline.analyse``."""
+    from .pipeline import analyse as _analyse
+
+    return _analyse(store, **options)
 
 
 def __getattr__(name: str):

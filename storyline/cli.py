@@ -205,7 +205,8 @@ def quotes(
         return _print_json(rows)
     table = Table("date", "speaker", "cue", "quote", "article")
     for q in rows:
-        content = ("“" + q["content"] + "”") if q["direct"] else q["content"]
+        content = q["content"] if len(q["content"]) <= 160 else q["content"][:159].rsplit(" ", 1)[0] + "…"
+        content = ("“" + content + "”") if q["direct"] else content
         table.add_row(q["published"] or "", escape(q["speaker_name"] or q["speaker"] or "?"), q["cue"] or "",
                       escape(content), str(q["article_id"]))
     out.print(table)

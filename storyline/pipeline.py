@@ -193,7 +193,7 @@ def analyse(store: Store, *, batch_size: int = 32,
         analyses = _analyse_batch(batch, report)
         with store.transaction():
             results = [_resolve(resolver, row, analysis) for row, analysis in zip(batch, analyses)]
-            touched = {k for _, keys, roles, speakers in results for k in keys + speakers if k}
+            touched = {k for _, keys, _, speakers in results for k in keys + [key for _, key in speakers] if k}
             new_aliases = resolver.new_aliases()[saved_aliases:]
             store.save_entities([e for e in resolver.entities() if e.key in touched], new_aliases)
             for row, (analysis, keys, roles, speakers) in zip(batch, results):
@@ -231,24 +231,31 @@ def _resolve(resolver, row: dict, analysis):
     keys: list[str | None] = [None] * len(analysis.mentions)
     for r in resolved:
         keys[r.mention_index] = r.entity_key
-    speakers = [_speaker_key(q, analysis.mentions, keys) for q in analysis.quotes]
+    speakers = [_speaker(q, analysis.mentions, keys) for q in analysis.quotes]
     return analysis, keys, roles, speakers
 
 
-def _speaker_key(quote, mentions, keys: list[str | None]) -> str | None:
-    """The entity who said a quote: a person mention inside the speaker span, else the resolved name's mention."""
+def _speaker(quote, mentions, keys: list[str | None]) -> tuple[str | None, str | None]:
+    """Who said a quote, as written or resolved, and their entity: a mention inside the speaker span,
+    else the mention of the name the speaker phrase was resolved to."""
     if quote.speaker_start is not None:
         inside = [i for i, m in enumerate(mentions)
                   if keys[i] and m.start >= quote.speaker_start and m.end <= quote.speaker_end]
         people = [i for i in inside if mentions[i].label == "PER"]
         if people or inside:
-            return keys[(people or inside)[-1]]
+            return quote.speaker_resolved or quote.speaker, keys[(people or inside)[-1]]
     if quote.speaker_resolved:
         name = quote.speaker_resolved
         named = [i for i, m in enumerate(mentions) if keys[i] and name in (m.text, m.canonical)]
+        # "he"/"she" stand for a person: a place the parser took for one is no speaker
+        if named and (mentions[named[0]].label == "PER" or (quote.speaker or "").lower() not in PRONOUNS):
+            return name, keys[named[0]]
         if named:
-            return keys[named[0]]
-    return None
+            return quote.speaker, None
+    return quote.speaker_resolved or quote.speaker, None
+
+
+PRONOUNS = frozenset({"he", "she", "он", "она"})
 
 
 def _anchor(published: str | None):

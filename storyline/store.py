@@ -404,8 +404,9 @@ class Store:
         self.conn.executemany("INSERT OR IGNORE INTO aliases (alias, entity_key) VALUES (?, ?)", list(aliases))
 
     def save_analysis(self, article_id: int, version: int, analysis, entity_keys: list[str | None],
-                      roles: Iterable, speaker_keys: list[str | None]) -> None:
-        """Replace an article's analysis rows; ``entity_keys[i]`` is the entity of mention i."""
+                      roles: Iterable, speakers: list[tuple[str | None, str | None]]) -> None:
+        """Replace an article's analysis rows; ``entity_keys[i]`` is the entity of mention i,
+        ``speakers[j]`` the (name as given, entity key) of quote j."""
         for table in ("sentences", "mentions", "roles", "quotes", "timexes"):
             self.conn.execute(f"DELETE FROM {table} WHERE article_id = ?", (article_id,))
         self.conn.executemany(
@@ -426,7 +427,7 @@ class Store:
             'INSERT INTO quotes (article_id, sentence, start, "end", content, direct, cue, speaker, speaker_key)'
             " VALUES (?,?,?,?,?,?,?,?,?)",
             [(article_id, q.sentence, q.content_start, q.content_end, q.content, int(q.direct), q.cue,
-              q.speaker_resolved or q.speaker, key) for q, key in zip(analysis.quotes, speaker_keys)],
+              name, key) for q, (name, key) in zip(analysis.quotes, speakers)],
         )
         self.conn.executemany(
             'INSERT OR REPLACE INTO timexes (article_id, start, "end", text, type, value, end_value, precision,'
