@@ -291,3 +291,78 @@ def main() -> None:  # pragma: no cover - console entry point
 
 if __name__ == "__main__":  # pragma: no cover
     main()
+
+
+def _actor_sides(store: Store, names: list[str]) -> list[list[str]]:
+    return [_entity_keys(store, n) for n in names]
+
+
+@app.command()
+def events(
+    db: str = DbOption,
+    type: Optional[list[str]] = typer.Option(None, "--type", help="PLOVER type(s): CONSULT, AGREE, …"),
+    actor: Optional[str] = typer.Option(None, help="Only events where this entity (or its country) acts or is acted on."),
+    date_from: Optional[str] = typer.Option(None, "--from", help="From this date (YYYY[-MM[-DD]])."),
+    date_to: Optional[str] = typer.Option(None, "--to", help="Up to this date."),
+    background: bool = typer.Option(True, "--background/--no-background", help="Keep events the articles recall as history."),
+    limit: int = typer.Option(100, help="How many (0 = all)."),
+    as_json: bool = JsonOption,
+) -> None:
+    """Coded events merged across articles: type, mode, actors, place, date and precision, sources."""
+    from .timeline import key_events, merge
+
+    with _open(db) as store:
+        rows = store.event_rows(types=type, actors=_actor_sides(store, [actor]) if actor else None,
+                                date_from=date_from, date_to=date_to)
+    found = key_events(merge(rows), limit=limit or None, min_confidence=0.0, background=background)
+    _print_events(found, as_json, "events")
+
+
+@app.command()
+def timeline(
+    db: str = DbOption,
+    entity: Optional[str] = typer.Option(None, help="Events of this entity."),
+    between: Optional[tuple[str, str]] = typer.Option(None, help="Events between two entities."),
+    date_from: Optional[str] = typer.Option(None, "--from", help="From this date (YYYY[-MM[-DD]])."),
+    date_to: Optional[str] = typer.Option(None, "--to", help="Up to this date."),
+    background: bool = typer.Option(False, "--background/--no-background", help="Include history the articles recall."),
+    limit: int = typer.Option(30, help="At most this many entries (0 = all)."),
+    fmt: str = typer.Option("table", "--format", help="table, json, csv or md."),
+    as_json: bool = JsonOption,
+) -> None:
+    """A dated timeline of the key events for an entity or a pair of entities, with sources."""
+    from .timeline import key_events, merge, to_markdown
+
+    names = list(between) if between else ([entity] if entity else [])
+    with _open(db) as store:
+        rows = store.event_rows(actors=_actor_sides(store, names) if names else None,
+                                date_from=date_from, date_to=date_to)
+    entries = key_events(merge(rows), limit=limit or None, background=background)
+    fmt = "json" if as_json else fmt
+    if fmt == "md":
+        sys.stdout.write(to_markdown(entries, "Timeline: " + (" and ".join(names) or "all events")) + "\n")
+    elif fmt == "csv":
+        import csv
+
+        writer = csv.writer(sys.stdout)
+        writer.writerow(["date", "precision", "inferred", "type", "mode", "source", "target", "place",
+                         "articles", "outlets", "summary", "article_ids"])
+        for e in entries:
+            writer.writerow([e.date or "", e.precision, e.inferred, e.type, e.mode, e.source or "", e.target or "",
+                             e.place or "", e.articles, e.outlets, e.summary,
+                             " ".join(str(v.article_id) for v in e.evidence)])
+    else:
+        _print_events(entries, fmt == "json", "timeline")
+
+
+def _print_events(found, as_json: bool, title: str) -> None:
+    from .timeline import date_label
+
+    if as_json:
+        return _print_json([e.as_dict() for e in found])
+    table = Table("date", "type", "mode", "source", "target", "place", "articles", "summary", title=title)
+    for e in found:
+        summary = e.summary if len(e.summary) <= 140 else e.summary[:139].rsplit(" ", 1)[0] + "…"
+        table.add_row(date_label(e), e.type, e.mode, escape(e.source or ""), escape(e.target or ""),
+                      escape(e.place or ""), str(e.articles), escape(summary))
+    out.print(table)

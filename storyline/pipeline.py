@@ -159,7 +159,7 @@ class _mapper:
 
 # --- analysis -------------------------------------------------------------------
 
-ANALYSIS_VERSION = 1  # bump when the analysis changes; older rows are then redone by `analyse`
+ANALYSIS_VERSION = 3  # bump when the analysis changes; older rows are then redone by `analyse`
 
 
 @dataclass
@@ -193,11 +193,11 @@ def analyse(store: Store, *, batch_size: int = 32,
         analyses = _analyse_batch(batch, report)
         with store.transaction():
             results = [_resolve(resolver, row, analysis) for row, analysis in zip(batch, analyses)]
-            touched = {k for _, keys, _, speakers in results for k in keys + [key for _, key in speakers] if k}
+            touched = {k for _, keys, _, speakers, _ in results for k in keys + [key for _, key in speakers] if k}
             new_aliases = resolver.new_aliases()[saved_aliases:]
             store.save_entities([e for e in resolver.entities() if e.key in touched], new_aliases)
-            for row, (analysis, keys, roles, speakers) in zip(batch, results):
-                store.save_analysis(row["id"], ANALYSIS_VERSION, analysis, keys, roles, speakers)
+            for row, (analysis, keys, roles, speakers, events) in zip(batch, results):
+                store.save_analysis(row["id"], ANALYSIS_VERSION, analysis, keys, roles, speakers, events)
                 report.mentions += len(analysis.mentions)
                 report.quotes += len(analysis.quotes)
         saved_aliases += len(new_aliases)
@@ -232,7 +232,8 @@ def _resolve(resolver, row: dict, analysis):
     for r in resolved:
         keys[r.mention_index] = r.entity_key
     speakers = [_speaker(q, analysis.mentions, keys) for q in analysis.quotes]
-    return analysis, keys, roles, speakers
+    events = [_event_row(e, analysis, keys, row["published"]) for e in analysis.events]
+    return analysis, keys, roles, speakers, events
 
 
 def _speaker(quote, mentions, keys: list[str | None]) -> tuple[str | None, str | None]:
@@ -256,6 +257,56 @@ def _speaker(quote, mentions, keys: list[str | None]) -> tuple[str | None, str |
 
 
 PRONOUNS = frozenset({"he", "she", "он", "она"})
+BACKGROUND_DAYS = 365  # an event dated over a year before its article is history the article recalls
+
+
+def _event_row(event, analysis, keys: list[str | None], published: str | None) -> tuple:
+    """One events-table row: actors linked to entities, the date from the text or else the article's."""
+    source_key, target_key = (_actor_key(a, analysis.mentions, keys) for a in (event.source, event.target))
+    t = event.date
+    if t is not None and t.value and (t.value[:1].isdigit() or t.value.startswith("XXXX-")):
+        date, end, precision, inferred, where = t.value, t.end_value, t.precision, t.inferred, "text"
+    else:
+        date, end, precision, inferred, where = published, None, _precision(published), False, "reported"
+    return (
+        event.sentence, event.type, event.mode, event.trigger,
+        event.source.text if event.source else None, source_key, event.source.country if event.source else None,
+        event.target.text if event.target else None, target_key, event.target.country if event.target else None,
+        event.place, date, end, precision, int(inferred), where,
+        int(where == "text" and _is_background(date, published or _latest_date(analysis))),
+        round(event.confidence, 3), event.sentence_text,
+    )
+
+
+def _actor_key(actor, mentions, keys: list[str | None]) -> str | None:
+    if actor is None:
+        return None
+    inside = [i for i, m in enumerate(mentions) if keys[i] and m.start >= actor.start and m.end <= actor.end]
+    people = [i for i in inside if mentions[i].label == "PER"]
+    return keys[(people or inside)[-1]] if inside else None
+
+
+def _precision(value: str | None) -> str:
+    return {10: "day", 7: "month", 4: "year"}.get(len(value or ""), "unknown")
+
+
+def _latest_date(analysis) -> str | None:
+    """The latest date an undated article mentions: the best stand-in for when it was written."""
+    values = [t.value for t in analysis.timexes if t.value and t.value[:4].isdigit()]
+    return max(values, default=None)
+
+
+def _is_background(date: str | None, now: str | None) -> bool:
+    import datetime as dt
+
+    if not date or not now:
+        return False
+    try:
+        then = dt.date(int(date[:4]), int(date[5:7] or 12) if len(date) >= 7 else 12, 1)
+        ref = dt.date(int(now[:4]), int(now[5:7]) if len(now) >= 7 else 1, 1)
+    except ValueError:
+        return False
+    return (ref - then).days > BACKGROUND_DAYS
 
 
 def _anchor(published: str | None):

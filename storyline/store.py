@@ -162,6 +162,38 @@ MIGRATIONS: list[str] = [
     ) WITHOUT ROWID;
     CREATE INDEX timexes_value ON timexes(value);
     """,
+    # 3: events, one row per event mention (merging across articles is done when reading)
+    """
+    CREATE TABLE events (
+        id INTEGER PRIMARY KEY,
+        article_id INTEGER NOT NULL REFERENCES articles(id),
+        sentence INTEGER NOT NULL,
+        type TEXT NOT NULL,
+        mode TEXT NOT NULL,
+        trigger TEXT NOT NULL,
+        source_text TEXT,
+        source_key TEXT REFERENCES entities(key),
+        source_country TEXT,
+        target_text TEXT,
+        target_key TEXT REFERENCES entities(key),
+        target_country TEXT,
+        place TEXT,
+        date TEXT,
+        date_end TEXT,
+        date_precision TEXT NOT NULL,
+        date_inferred INTEGER NOT NULL,
+        date_source TEXT NOT NULL,
+        background INTEGER NOT NULL,
+        confidence REAL NOT NULL,
+        sentence_text TEXT NOT NULL
+    );
+    CREATE INDEX events_article ON events(article_id);
+    CREATE INDEX events_source_key ON events(source_key, date);
+    CREATE INDEX events_target_key ON events(target_key, date);
+    CREATE INDEX events_source_country ON events(source_country, date);
+    CREATE INDEX events_target_country ON events(target_country, date);
+    CREATE INDEX events_type_date ON events(type, date);
+    """,
 ]
 
 # How much a date source is trusted when copies disagree; higher wins.
@@ -404,10 +436,12 @@ class Store:
         self.conn.executemany("INSERT OR IGNORE INTO aliases (alias, entity_key) VALUES (?, ?)", list(aliases))
 
     def save_analysis(self, article_id: int, version: int, analysis, entity_keys: list[str | None],
-                      roles: Iterable, speakers: list[tuple[str | None, str | None]]) -> None:
+                      roles: Iterable, speakers: list[tuple[str | None, str | None]],
+                      events: Iterable[tuple] = ()) -> None:
         """Replace an article's analysis rows; ``entity_keys[i]`` is the entity of mention i,
-        ``speakers[j]`` the (name as given, entity key) of quote j."""
-        for table in ("sentences", "mentions", "roles", "quotes", "timexes"):
+        ``speakers[j]`` the (name as given, entity key) of quote j, ``events`` rows of the events table
+        (without the article id)."""
+        for table in ("sentences", "mentions", "roles", "quotes", "timexes", "events"):
             self.conn.execute(f"DELETE FROM {table} WHERE article_id = ?", (article_id,))
         self.conn.executemany(
             'INSERT INTO sentences (article_id, idx, start, "end") VALUES (?,?,?,?)',
@@ -434,6 +468,12 @@ class Store:
             " inferred, sentence) VALUES (?,?,?,?,?,?,?,?,?,?)",
             [(article_id, t.start, t.end, t.text, t.type, t.value, t.end_value, t.precision, int(t.inferred),
               _sentence_of(analysis.sentences, t.start)) for t in analysis.timexes],
+        )
+        self.conn.executemany(
+            "INSERT INTO events (article_id, sentence, type, mode, trigger, source_text, source_key, source_country,"
+            " target_text, target_key, target_country, place, date, date_end, date_precision, date_inferred,"
+            " date_source, background, confidence, sentence_text) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            [(article_id, *row) for row in events],
         )
         self.conn.execute("INSERT OR REPLACE INTO analysed (article_id, version) VALUES (?, ?)", (article_id, version))
 
@@ -518,6 +558,60 @@ class Store:
             row["direct"] = bool(row["direct"])
             out.append(row)
         return out
+
+
+    # --- events ------------------------------------------------------------------
+
+    def event_rows(self, types: list[str] | None = None, actors: list[list[str]] | None = None,
+                   date_from: str | None = None, date_to: str | None = None,
+                   article_ids: list[int] | None = None) -> list[dict]:
+        """Event mentions with their article's outlet and date and their actors' names.
+
+        ``actors`` is a list of sides; each side is a list of entity keys (a
+        COUNTRY key also matches actors acting for that country). With one
+        side, either actor may match; with two, one actor must match each.
+        """
+        where, params = [], []
+        if types:
+            where.append(f"e.type IN ({','.join('?' * len(types))})")
+            params += [t.upper() for t in types]
+        sides = [self._side(keys) for keys in (actors or [])]
+        if len(sides) == 1:
+            (src, src_p), (tgt, tgt_p) = sides[0]
+            where.append(f"({src} OR {tgt})")
+            params += src_p + tgt_p
+        elif len(sides) == 2:
+            (a_src, a_src_p), (a_tgt, a_tgt_p) = sides[0]
+            (b_src, b_src_p), (b_tgt, b_tgt_p) = sides[1]
+            where.append(f"(({a_src} AND {b_tgt}) OR ({b_src} AND {a_tgt}))")
+            params += a_src_p + b_tgt_p + b_src_p + a_tgt_p
+        if date_from:
+            where.append("e.date >= ?")
+            params.append(date_from)
+        if date_to:
+            where.append("e.date <= ?")
+            params.append(date_to + "~")  # "~" sorts after any digit: a partial date_to includes its days
+        if article_ids is not None:
+            where.append(f"e.article_id IN ({','.join('?' * len(article_ids))})")
+            params += article_ids
+        sql = (
+            "SELECT e.*, a.outlet, a.published, s.name AS source_name, t.name AS target_name FROM events e"
+            " JOIN articles a ON a.id = e.article_id LEFT JOIN entities s ON s.key = e.source_key"
+            " LEFT JOIN entities t ON t.key = e.target_key"
+            + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY e.date, e.article_id, e.id"
+        )
+        return [dict(r) for r in self.conn.execute(sql, params)]
+
+    @staticmethod
+    def _side(keys: list[str]) -> tuple[tuple[str, list], tuple[str, list]]:
+        countries = [k.split(":", 1)[1] for k in keys if k.startswith("COUNTRY:")]
+        def cond(role: str) -> tuple[str, list]:
+            parts, params = [f"e.{role}_key IN ({','.join('?' * len(keys))})"], list(keys)
+            if countries:
+                parts.append(f"e.{role}_country IN ({','.join('?' * len(countries))})")
+                params += countries
+            return "(" + " OR ".join(parts) + ")", params
+        return cond("source"), cond("target")
 
 
 def fts_query(text: str) -> str:

@@ -1,4 +1,4 @@
-"""The analyse stage: sentences, entity mentions, quotes and time expressions of one article.
+"""The analyse stage: sentences, entity mentions, quotes, time expressions and events of one article.
 
 ``analyse_texts`` parses English in ``nlp.pipe`` batches once and hands the
 same spaCy ``Doc`` to every component (mentions, quotes), so the parse —
@@ -12,11 +12,12 @@ from dataclasses import dataclass, field, replace
 from typing import Iterable, Iterator
 
 from . import nlp
+from .events import EventMention, find_events
 from .mentions import Mention, find_mentions, recase_headlines
 from .quotes import Quote, find_quotes
 from .timex import TimeExpression, find_timexes
 
-__all__ = ["Analysis", "analyse", "analyse_texts", "Mention", "Quote", "TimeExpression"]
+__all__ = ["Analysis", "analyse", "analyse_texts", "EventMention", "Mention", "Quote", "TimeExpression"]
 
 
 @dataclass(frozen=True)
@@ -27,7 +28,7 @@ class Analysis:
     mentions: list[Mention]
     quotes: list[Quote]
     timexes: list[TimeExpression]
-    events: list = field(default_factory=list)
+    events: list[EventMention] = field(default_factory=list)
 
 
 def analyse(text: str, lang: str | None = "en", anchor: dt.date | None = None) -> Analysis:
@@ -68,4 +69,6 @@ def _analyse_one(text: str, lang: str, anchor: dt.date | None, doc) -> Analysis:
         if doc.text != text:
             quotes = [_original_strings(q, text) for q in quotes]
     timexes = find_timexes(text, anchor, lang)
-    return Analysis(sentences=sentences, mentions=mentions, quotes=quotes, timexes=timexes)
+    events = find_events(text, lang, doc=doc if lang == "en" else None, mentions=mentions, timexes=timexes,
+                         anchor=anchor)
+    return Analysis(sentences=sentences, mentions=mentions, quotes=quotes, timexes=timexes, events=events)

@@ -492,10 +492,11 @@ def h_month_day(m: re.Match, ctx: Ctx) -> Val | None:
         if a is None:
             return None
         return Val(cal=cal_of(a, "D"), end_cal=cal_of(b, "D") if b else None, explicit=True)
-    if ctx.anchor is None:
-        return Val(cal=None, relative=True, inferred=True)
     if safe_date(2000, mon, d1) is None:
         return None
+    if ctx.anchor is None:
+        # TIMEX3's way to say "this day, year unknown": better than no value at all.
+        return Val(literal=f"XXXX-{mon:02d}-{d1:02d}", relative=True)
     wd = _g(m, "wd")
     if wd:
         # A weekday beside the date picks the year: the one nearest the anchor where they agree.
@@ -1203,7 +1204,7 @@ def _rank(gran: str) -> int:
 def _expression(ctx: Ctx, hit: _Hit, val: Val) -> TimeExpression:
     if val.literal is not None:
         value = val.literal
-        precision = "week" if value.endswith("-WE") else "unknown"
+        precision = "week" if value.endswith("-WE") else "day" if value.startswith("XXXX-") else "unknown"
     elif val.cal is not None:
         value = val.cal.format() + val.suffix
         precision = PRECISION[val.cal.gran]

@@ -102,7 +102,9 @@ def test_without_anchor_explicit_dates_resolve_and_relative_ones_do_not():
                                       "they met, and last week too.", None)}
     assert found["9 December 2025"].value == "2025-12-09"
     assert found["yesterday"].value is None
-    assert found["June 13"].value is None
+    # a day without a year keeps what it says, TIMEX3-style, and no more
+    assert (found["June 13"].value, found["June 13"].precision) == ("XXXX-06-13", "day")
+    assert not found["June 13"].inferred
     assert found["last week"].value is None
 
 

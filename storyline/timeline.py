@@ -1,0 +1,135 @@
+"""Events merged across articles, and timelines built from them.
+
+The store keeps one row per event *mention* (a sentence of an article). Here
+mentions that report the same happening — same PLOVER type and mode, same
+date, same pair of actors — become one event with all its evidence, the
+number of distinct articles and outlets, and when it was first reported.
+Duplicated copies of an article are already one article in the store, so a
+syndicated copy never counts as an independent source.
+"""
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+
+
+@dataclass
+class Evidence:
+    article_id: int
+    sentence: int
+    sentence_text: str
+    outlet: str | None
+    published: str | None
+    confidence: float
+
+
+@dataclass
+class Event:
+    type: str
+    mode: str
+    date: str | None
+    date_end: str | None
+    precision: str
+    inferred: bool
+    date_source: str  # "text": the sentence dates it; "reported": the article's date stands in
+    background: bool  # history the articles recall, not news of their day
+    source: str | None
+    target: str | None
+    place: str | None
+    summary: str
+    articles: int
+    outlets: int
+    first_reported: str | None
+    confidence: float
+    evidence: list[Evidence] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def actor_id(key: str | None, country: str | None, text: str | None) -> str | None:
+    """What identifies an actor across articles: its country when it acts for one, else its entity."""
+    return country or key or (text.lower() if text else None)
+
+
+def merge(rows: list[dict]) -> list[Event]:
+    """Group event-mention rows (``Store.event_rows``) into events, in date order (undated last)."""
+    groups: dict[tuple, list[dict]] = {}
+    for r in rows:
+        pair = frozenset(filter(None, (actor_id(r["source_key"], r["source_country"], r["source_text"]),
+                                       actor_id(r["target_key"], r["target_country"], r["target_text"]))))
+        # An undated mention can only merge within its own article: "reported" dates are not event dates.
+        when = r["date"] if r["date_source"] == "text" else ("reported", r["article_id"], r["date"])
+        groups.setdefault((r["type"], r["mode"], when, pair), []).append(r)
+    events = [_event(g) for g in groups.values()]
+    events.sort(key=lambda e: (e.date is None, e.date or "", -e.confidence))
+    return events
+
+
+def _event(rows: list[dict]) -> Event:
+    best = max(rows, key=lambda r: (r["confidence"], -r["article_id"]))
+    articles = {r["article_id"] for r in rows}
+    outlets = {r["outlet"] for r in rows if r["outlet"]}
+    places = Counter(r["place"] for r in rows if r["place"])
+    published = [r["published"] for r in rows if r["published"]]
+    return Event(
+        type=best["type"], mode=best["mode"], date=best["date"], date_end=best["date_end"],
+        precision=best["date_precision"], inferred=bool(best["date_inferred"]), date_source=best["date_source"],
+        background=all(r["background"] for r in rows),
+        source=best["source_name"] or best["source_text"], target=best["target_name"] or best["target_text"],
+        place=places.most_common(1)[0][0] if places else None, summary=" ".join(best["sentence_text"].split()),
+        articles=len(articles), outlets=len(outlets), first_reported=min(published, default=None),
+        confidence=max(r["confidence"] for r in rows),
+        evidence=[Evidence(r["article_id"], r["sentence"], r["sentence_text"], r["outlet"], r["published"],
+                           r["confidence"]) for r in sorted(rows, key=lambda r: -r["confidence"])],
+    )
+
+
+def key_events(events: list[Event], limit: int | None = None, min_confidence: float = 0.5,
+               background: bool = False) -> list[Event]:
+    """The events worth a timeline entry: confident, news of their day unless asked, best first when cut."""
+    kept = [e for e in events if e.confidence >= min_confidence and (background or not e.background)]
+    if limit is not None and len(kept) > limit:
+        ranked = sorted(kept, key=lambda e: -(e.confidence + math.log1p(e.articles) + math.log1p(e.outlets)))
+        chosen = set(map(id, ranked[:limit]))
+        kept = [e for e in kept if id(e) in chosen]
+    return kept
+
+
+def to_markdown(events: list[Event], title: str) -> str:
+    lines = [f"# {title}", ""]
+    for e in events:
+        lines.append(f"## {date_label(e)} — {e.type} ({e.mode})")
+        actors = " → ".join(filter(None, (e.source, e.target)))
+        lines.append(f"{actors}{' · ' + e.place if e.place else ''} · {e.articles} article(s), {e.outlets} outlet(s)")
+        lines.append("")
+        lines.append(f"> {e.summary.strip()}")
+        lines.append("")
+        lines.append("Sources: " + ", ".join(f"article {v.article_id}" + (f" ({v.outlet})" if v.outlet else "")
+                                            for v in e.evidence[:5]))
+        lines.append("")
+    return "\n".join(lines)
+
+
+def date_label(e: Event) -> str:
+    """A date as precise as it is known, never more: ``2024-05-10–11``, ``~2024-04-15``, ``date unknown``."""
+    if not e.date:
+        return "date unknown"
+    if e.date.startswith("XXXX-"):
+        month, day = int(e.date[5:7]), int(e.date[8:10])
+        return f"{MONTHS[month - 1]} {day}, year unknown"
+    label = e.date if not e.date_end else f"{e.date}–{e.date_end[len(_common(e.date, e.date_end)):]}"
+    label = ("~" if e.inferred else "") + label
+    return label + (" (reported)" if e.date_source == "reported" else "")
+
+
+MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December"]
+
+
+def _common(a: str, b: str) -> str:
+    n = 0
+    while n < min(len(a), len(b)) and a[n] == b[n]:
+        n += 1
+    return a[: a.rfind("-", 0, n) + 1] if n < len(b) else a

@@ -1,0 +1,93 @@
+"""Events merged across articles, and timelines on the example corpus."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from storyline.cli import app
+from storyline.timeline import date_label, key_events, merge
+
+runner = CliRunner()
+
+
+def row(article_id, date="2024-05-10", source="AM", target="AZ", outlet="a.am", conf=0.9, **kw):
+    base = dict(article_id=article_id, sentence=0, type="CONSULT", mode="occurred", trigger="talks",
+                source_text=source, source_key=None, source_country=source, target_text=target, target_key=None,
+                target_country=target, place="Almaty", date=date, date_end=None, date_precision="day",
+                date_inferred=0, date_source="text", background=0, confidence=conf,
+                sentence_text=f"Talks in article {article_id}.", outlet=outlet, published="2024-05-12",
+                source_name=None, target_name=None)
+    return {**base, **kw}
+
+
+def test_the_same_event_from_several_outlets_is_one_event_with_all_its_evidence():
+    rows = [row(1), row(2, source="AZ", target="AM", outlet="b.az", conf=0.95), row(3, outlet="a.am"),
+            row(4, date="2024-05-20"), row(5, type="AGREE")]
+    events = merge(rows)
+    consult = [e for e in events if e.type == "CONSULT" and e.date == "2024-05-10"]
+    assert len(consult) == 1
+    assert (consult[0].articles, consult[0].outlets) == (3, 2)
+    assert consult[0].summary == "Talks in article 2."  # the most confident evidence
+    assert len(events) == 3
+
+
+def test_undated_mentions_do_not_merge_across_articles():
+    rows = [row(1, date="2024-05-12", date_source="reported"), row(2, date="2024-05-12", date_source="reported")]
+    assert len(merge(rows)) == 2
+
+
+def test_background_and_weak_events_are_left_out_unless_asked():
+    events = merge([row(1, background=1), row(2, date="2024-06-01", conf=0.3), row(3, date="2024-07-01")])
+    assert [e.date for e in key_events(events)] == ["2024-07-01"]
+    assert len(key_events(events, background=True)) == 2
+
+
+def test_date_labels_never_invent_precision():
+    (e,) = merge([row(1, date="XXXX-04-15", date_precision="day")])
+    assert date_label(e) == "April 15, year unknown"
+    (e,) = merge([row(1, date="2024-05-10", date_end="2024-05-11", date_inferred=1)])
+    assert date_label(e) == "~2024-05-10–11"
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory):
+    from conftest import EXAMPLES
+
+    path = str(tmp_path_factory.mktemp("timeline") / "s.db")
+    assert runner.invoke(app, ["ingest", str(EXAMPLES), "--db", path, "--json"]).exit_code == 0
+    return path
+
+
+def timeline(db, *args):
+    result = runner.invoke(app, ["timeline", *args, "--db", db, "--json"])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def test_seed_timelines(db):
+    between = timeline(db, "--between", "Armenia", "Azerbaijan")
+    assert any(e["type"] == "CONSULT" and e["place"] == "Almaty" for e in between)
+    tokayev = timeline(db, "--entity", "Tokayev")
+    visit = [e for e in tokayev if e["type"] == "CONSULT" and "official visit" in e["summary"]]
+    assert visit and visit[0]["date"] == "XXXX-04-15" and visit[0]["mode"] == "occurred"
+    azerbaijan = timeline(db, "--entity", "Azerbaijan")
+    assert any(e["type"] == "AGREE" and e["mode"] == "occurred" and "Putin" in e["summary"] for e in azerbaijan)
+    assert any(e["type"] == "CONSULT" and e["mode"] == "planned" and "Putin" in e["summary"] for e in azerbaijan)
+
+
+def test_a_possible_treaty_signing_is_planned_not_done(db):
+    result = runner.invoke(app, ["events", "--type", "AGREE", "--db", db, "--json"])
+    signing = [e for e in json.loads(result.stdout) if "signing" in e["summary"]]
+    assert signing and all(e["mode"] == "planned" for e in signing)
+
+
+def test_timeline_formats(db):
+    md = runner.invoke(app, ["timeline", "--entity", "Tokayev", "--format", "md", "--db", db]).stdout
+    assert md.startswith("# Timeline: Tokayev") and "Sources: article" in md
+    rows = list(csv.DictReader(io.StringIO(runner.invoke(
+        app, ["timeline", "--entity", "Tokayev", "--format", "csv", "--db", db]).stdout)))
+    assert rows and {"date", "type", "summary", "article_ids"} <= set(rows[0])
