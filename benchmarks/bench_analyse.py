@@ -2,7 +2,8 @@
 
 The reference is the bare `en_core_web_sm` pipeline (all components) over the
 same texts with `nlp.pipe`; ours is `storyline.analyse.analyse_texts`
-(one parse, then mentions with document context, quotes, time expressions).
+(one parse, then mentions with document context, quotes, time expressions,
+events). It also times the analysis without events, for the share events add.
 The two take turns in rounds and each keeps its best round, timed in CPU
 seconds (the machine may be shared). Russian throughput is reported apart.
 
@@ -58,10 +59,11 @@ def main() -> None:
     spacy_nlp = nlp.english()
     list(analyse_texts([(docs[0], "en", None)]))  # warm up: models load once per process
 
-    bare, ours = [], []
+    bare, ours, no_events = [], [], []
     for _ in range(args.rounds):
         bare.append(timed(lambda: list(spacy_nlp.pipe(docs, batch_size=16))))
         ours.append(timed(lambda: list(analyse_texts([(t, "en", None) for t in docs]))))
+        no_events.append(timed(lambda: list(analyse_texts([(t, "en", None) for t in docs], events=False))))
     ru_docs = [RUSSIAN * 4] * 50
     list(analyse_texts([(ru_docs[0], "ru", None)]))
     ru = timed(lambda: list(analyse_texts([(t, "ru", None) for t in ru_docs])))
@@ -72,10 +74,12 @@ def main() -> None:
         "spacy_words_per_cpu_s": round(words / min(bare)),
         "ours_words_per_cpu_s": round(words / min(ours)),
         "ratio": round(min(bare) / min(ours), 3),
+        "events_share": round(min(ours) / min(no_events) - 1, 3),
         "russian_words_per_cpu_s": round(ru_words / ru),
     }
     print(f"bare spaCy nlp.pipe: {result['spacy_words_per_cpu_s']} words/CPU-s; "
           f"storyline analysis: {result['ours_words_per_cpu_s']} words/CPU-s; ratio {result['ratio']}")
+    print(f"events add {100 * result['events_share']:.1f}% to the analysis time")
     print(f"Russian (natasha): {result['russian_words_per_cpu_s']} words/CPU-s")
     print(json.dumps(result))
 

@@ -35,8 +35,9 @@ def analyse(text: str, lang: str | None = "en", anchor: dt.date | None = None) -
     return next(analyse_texts([(text, lang, anchor)]))
 
 
-def analyse_texts(items: Iterable[tuple[str, str | None, dt.date | None]], batch_size: int = 16) -> Iterator[Analysis]:
-    """Analyses of (text, language, publication date) triples, in input order."""
+def analyse_texts(items: Iterable[tuple[str, str | None, dt.date | None]], batch_size: int = 16,
+                  events: bool = True) -> Iterator[Analysis]:
+    """Analyses of (text, language, publication date) triples, in input order; ``events=False`` skips events."""
     items = list(items)
     english = [i for i, (_, lang, _) in enumerate(items) if (lang or "en")[:2] == "en"]
     # Parse once, on the text with ALL-CAPS headlines recased (offsets do not
@@ -44,7 +45,7 @@ def analyse_texts(items: Iterable[tuple[str, str | None, dt.date | None]], batch
     recased = (recase_headlines(items[i][0]) for i in english)
     docs = dict(zip(english, nlp.english().pipe(recased, batch_size=batch_size)))
     for i, (text, lang, anchor) in enumerate(items):
-        yield _analyse_one(text, (lang or "en")[:2], anchor, docs.get(i))
+        yield _analyse_one(text, (lang or "en")[:2], anchor, docs.get(i), events)
 
 
 def _original_strings(q: Quote, text: str) -> Quote:
@@ -56,7 +57,7 @@ def _original_strings(q: Quote, text: str) -> Quote:
                    cue=cut(q.cue_start, q.cue_end))
 
 
-def _analyse_one(text: str, lang: str, anchor: dt.date | None, doc) -> Analysis:
+def _analyse_one(text: str, lang: str, anchor: dt.date | None, doc, with_events: bool = True) -> Analysis:
     if doc is None:
         doc = nlp.blank(lang)(text)
         sentences = [(s.start_char, s.end_char) for s in doc.sents]
@@ -70,5 +71,5 @@ def _analyse_one(text: str, lang: str, anchor: dt.date | None, doc) -> Analysis:
             quotes = [_original_strings(q, text) for q in quotes]
     timexes = find_timexes(text, anchor, lang)
     events = find_events(text, lang, doc=doc if lang == "en" else None, mentions=mentions, timexes=timexes,
-                         anchor=anchor)
+                         anchor=anchor) if with_events else []
     return Analysis(sentences=sentences, mentions=mentions, quotes=quotes, timexes=timexes, events=events)
