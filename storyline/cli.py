@@ -66,6 +66,7 @@ def ingest(
     """Read pages, clean, describe and deduplicate them into the store, then analyse what is new."""
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
+    from .pipeline import cluster as run_cluster
     from .pipeline import ingest as run_ingest
 
     workers = workers or os.cpu_count() or 1
@@ -83,10 +84,11 @@ def ingest(
             report = run_ingest(store, paths, max_bytes=_size(max_size), workers=workers,
                                 batch_size=batch_size, on_progress=tick)
         analysed = _run_analyse(store, quiet or as_json) if analyse_after else None
+        clustered = run_cluster(store) if analyse_after else None
         totals = store.counts()
     if as_json:
         _print_json({**report.as_dict(), "analysis": analysed.as_dict() if analysed else None,
-                     "store": totals, "db": db})
+                     "stories": clustered, "store": totals, "db": db})
     else:
         for f in report.failures:
             err.print(f"[red]failed[/red] {escape(f.source)}: {escape(f.reason)}")
@@ -323,6 +325,7 @@ def timeline(
     db: str = DbOption,
     entity: Optional[str] = typer.Option(None, help="Events of this entity."),
     between: Optional[tuple[str, str]] = typer.Option(None, help="Events between two entities."),
+    story: Optional[int] = typer.Option(None, help="Events of this story's articles."),
     date_from: Optional[str] = typer.Option(None, "--from", help="From this date (YYYY[-MM[-DD]])."),
     date_to: Optional[str] = typer.Option(None, "--to", help="Up to this date."),
     background: bool = typer.Option(False, "--background/--no-background", help="Include history the articles recall."),
@@ -336,11 +339,13 @@ def timeline(
     names = list(between) if between else ([entity] if entity else [])
     with _open(db) as store:
         rows = store.event_rows(actors=_actor_sides(store, names) if names else None,
-                                date_from=date_from, date_to=date_to)
+                                date_from=date_from, date_to=date_to,
+                                article_ids=store.story_article_ids(story) if story is not None else None)
+        label = store.story(story)["label"] if story is not None and store.story(story) else None
     entries = key_events(merge(rows), limit=limit or None, background=background)
     fmt = "json" if as_json else fmt
     if fmt == "md":
-        sys.stdout.write(to_markdown(entries, "Timeline: " + (" and ".join(names) or "all events")) + "\n")
+        sys.stdout.write(to_markdown(entries, "Timeline: " + (label or " and ".join(names) or "all events")) + "\n")
     elif fmt == "csv":
         import csv
 
@@ -366,3 +371,48 @@ def _print_events(found, as_json: bool, title: str) -> None:
         table.add_row(date_label(e), e.type, e.mode, escape(e.source or ""), escape(e.target or ""),
                       escape(e.place or ""), str(e.articles), escape(summary))
     out.print(table)
+
+
+@app.command()
+def stories(
+    db: str = DbOption,
+    rebuild: bool = typer.Option(False, "--rebuild", help="Re-cluster every article from scratch, in date order."),
+    limit: int = typer.Option(50, help="How many (0 = all)."),
+    as_json: bool = JsonOption,
+) -> None:
+    """Stories, newest activity first: label, time span, articles, outlets, top entities."""
+    from .pipeline import cluster as run_cluster
+
+    with _open(db) as store:
+        if rebuild:
+            run_cluster(store, rebuild=True)
+        rows = store.stories(limit=limit or None)
+    if as_json:
+        return _print_json(rows)
+    table = Table("id", "label", "from", "to", "articles", "outlets", "languages")
+    for r in rows:
+        table.add_row(str(r["id"]), escape(r["label"]), r["start"] or "", r["end"] or "", str(r["articles"]),
+                      str(len(r["outlets"])), ", ".join(r["languages"]))
+    out.print(table)
+
+
+@app.command("story")
+def story_cmd(story_id: int, db: str = DbOption, as_json: bool = JsonOption) -> None:
+    """One story: its articles in order, its entities, and its timeline."""
+    from .timeline import date_label, key_events, merge
+
+    with _open(db) as store:
+        row = store.story(story_id)
+        if row is None:
+            err.print(f"no story {story_id} in {db}")
+            raise typer.Exit(1)
+        events = key_events(merge(store.event_rows(article_ids=store.story_article_ids(story_id))), limit=20)
+    if as_json:
+        return _print_json({**row, "timeline": [e.as_dict() for e in events]})
+    out.print(f"[bold]{escape(row['label'])}[/bold]  {row['start'] or '?'} – {row['end'] or '?'}  "
+              f"{row['articles']} articles")
+    for a in row["article_list"]:
+        out.print(f"  {a['id']:>5}  {a['published'] or 'undated':10}  {escape(a['title'] or a.get('lead') or '')}")
+    out.print("entities: " + ", ".join(f"{escape(e['name'])} ({e['articles']})" for e in row["entities"][:12]))
+    for e in events:
+        out.print(f"  {date_label(e)}  {e.type} ({e.mode})  {escape(e.summary)}")

@@ -317,3 +317,32 @@ def _anchor(published: str | None):
         return dt.date.fromisoformat(published) if published and len(published) == 10 else None
     except ValueError:
         return None
+
+
+# --- stories --------------------------------------------------------------------
+
+
+def cluster(store: Store, *, rebuild: bool = False) -> dict:
+    """Put analysed articles into stories: only the new ones, or all again (``rebuild``) in date order.
+
+    The clusterer's whole state lives in the store, so the next ingest goes on
+    from where this one stopped; new articles are compared with story
+    centroids found through its inverted index, not with every article.
+    """
+    import datetime as dt
+
+    from .analyse.mentions import Mention
+    from .cluster import StoryClusterer, features
+
+    state = None if rebuild else store.story_state()
+    clusterer = StoryClusterer.from_state(state) if state else StoryClusterer()
+    rows = store.unclustered(rebuild=rebuild)
+    for row in rows:
+        mentions = [Mention(**m) for m in store.mention_rows(row["id"])]
+        date = _anchor(row["published"])
+        clusterer.add(features(row["id"], row["text"], row["title"], date, row["language"], row["outlet"],
+                               mentions=mentions))
+    if rows or rebuild:
+        with store.transaction():
+            store.save_stories(clusterer.state(), clusterer.stories(), clusterer.assignments())
+    return {"articles": len(rows), "stories": len(clusterer.stories())}

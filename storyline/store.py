@@ -121,6 +121,8 @@ MIGRATIONS: list[str] = [
         text TEXT NOT NULL,
         label TEXT NOT NULL,
         role TEXT,
+        canonical TEXT,
+        country TEXT,
         entity_key TEXT REFERENCES entities(key)
     );
     CREATE INDEX mentions_article ON mentions(article_id);
@@ -193,6 +195,29 @@ MIGRATIONS: list[str] = [
     CREATE INDEX events_source_country ON events(source_country, date);
     CREATE INDEX events_target_country ON events(target_country, date);
     CREATE INDEX events_type_date ON events(type, date);
+    """,
+    # 4: stories — the clusterer's state, and its stories and assignments as tables to query
+    """
+    CREATE TABLE story_state (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        state TEXT NOT NULL
+    );
+    CREATE TABLE stories (
+        id INTEGER PRIMARY KEY,
+        label TEXT NOT NULL,
+        start TEXT,
+        "end" TEXT,
+        articles INTEGER NOT NULL,
+        outlets TEXT NOT NULL,
+        languages TEXT NOT NULL,
+        top_entities TEXT NOT NULL,
+        top_terms TEXT NOT NULL
+    );
+    CREATE TABLE story_articles (
+        article_id INTEGER PRIMARY KEY REFERENCES articles(id),
+        story_id INTEGER NOT NULL
+    );
+    CREATE INDEX story_articles_story ON story_articles(story_id);
     """,
 ]
 
@@ -448,9 +473,9 @@ class Store:
             [(article_id, i, a, b) for i, (a, b) in enumerate(analysis.sentences)],
         )
         self.conn.executemany(
-            'INSERT INTO mentions (article_id, sentence, start, "end", text, label, role, entity_key)'
-            " VALUES (?,?,?,?,?,?,?,?)",
-            [(article_id, m.sentence, m.start, m.end, m.text, m.label, m.role, key)
+            'INSERT INTO mentions (article_id, sentence, start, "end", text, label, role, canonical, country, entity_key)'
+            " VALUES (?,?,?,?,?,?,?,?,?,?)",
+            [(article_id, m.sentence, m.start, m.end, m.text, m.label, m.role, m.canonical, m.country, key)
              for m, key in zip(analysis.mentions, entity_keys)],
         )
         self.conn.executemany(
@@ -614,6 +639,68 @@ class Store:
         return cond("source"), cond("target")
 
 
+    # --- stories -----------------------------------------------------------------
+
+    def unclustered(self, rebuild: bool = False) -> list[dict]:
+        """Analysed articles not in a story yet (all of them for a rebuild), in the order they are fed."""
+        sql = ("SELECT a.id, a.text, a.title, a.published, a.language, a.outlet FROM articles a"
+               " JOIN analysed d ON d.article_id = a.id"
+               + ("" if rebuild else " LEFT JOIN story_articles s ON s.article_id = a.id WHERE s.article_id IS NULL")
+               + (" ORDER BY a.published IS NULL, a.published, a.id" if rebuild else " ORDER BY a.id"))
+        return [dict(r) for r in self.conn.execute(sql)]
+
+    def mention_rows(self, article_id: int) -> list[dict]:
+        return [dict(r) for r in self.conn.execute(
+            'SELECT start, "end", text, label, sentence, role, canonical, country FROM mentions'
+            " WHERE article_id = ? ORDER BY start", (article_id,))]
+
+    def story_state(self) -> dict | None:
+        row = self.conn.execute("SELECT state FROM story_state WHERE id = 1").fetchone()
+        return json.loads(row[0]) if row else None
+
+    def save_stories(self, state: dict, stories: list, assignments: dict[int, int]) -> None:
+        self.conn.execute("INSERT OR REPLACE INTO story_state (id, state) VALUES (1, ?)", (json.dumps(state),))
+        self.conn.execute("DELETE FROM stories")
+        self.conn.execute("DELETE FROM story_articles")
+        dump = lambda x: json.dumps(list(x), ensure_ascii=False)  # noqa: E731
+        self.conn.executemany(
+            'INSERT INTO stories (id, label, start, "end", articles, outlets, languages, top_entities, top_terms)'
+            " VALUES (?,?,?,?,?,?,?,?,?)",
+            [(s.id, s.label, s.start and s.start.isoformat(), s.end and s.end.isoformat(), len(s.article_ids),
+              dump(s.outlets), dump(s.languages), dump(s.top_entities), dump(s.top_terms)) for s in stories],
+        )
+        self.conn.executemany("INSERT INTO story_articles (article_id, story_id) VALUES (?, ?)",
+                              sorted(assignments.items()))
+
+    def stories(self, limit: int | None = None) -> list[dict]:
+        """Stories, newest activity first."""
+        rows = self.conn.execute(
+            'SELECT * FROM stories ORDER BY "end" IS NULL, "end" DESC, articles DESC, id LIMIT ?',
+            (-1 if limit is None else limit,))
+        return [_story_row(r) for r in rows]
+
+    def story(self, story_id: int) -> dict | None:
+        row = self.conn.execute("SELECT * FROM stories WHERE id = ?", (story_id,)).fetchone()
+        if row is None:
+            return None
+        story = _story_row(row)
+        story["article_list"] = [_article_row(r) for r in self.conn.execute(
+            "SELECT a.id, a.published, a.published_precision, a.published_source, a.published_inferred, a.outlet,"
+            " a.language, a.title, substr(a.text, 1, 200) AS lead FROM story_articles s JOIN articles a"
+            " ON a.id = s.article_id WHERE s.story_id = ? ORDER BY a.published IS NULL, a.published, a.id",
+            (story_id,))]
+        story["entities"] = [dict(r) for r in self.conn.execute(
+            "SELECT e.key, e.name, e.type, e.country, COUNT(*) AS mentions, COUNT(DISTINCT m.article_id) AS articles"
+            " FROM story_articles s JOIN mentions m ON m.article_id = s.article_id JOIN entities e"
+            " ON e.key = m.entity_key WHERE s.story_id = ? GROUP BY e.key ORDER BY articles DESC, mentions DESC"
+            " LIMIT 20", (story_id,))]
+        return story
+
+    def story_article_ids(self, story_id: int) -> list[int]:
+        return [r[0] for r in self.conn.execute(
+            "SELECT article_id FROM story_articles WHERE story_id = ? ORDER BY article_id", (story_id,))]
+
+
 def fts_query(text: str) -> str:
     """A user's words as an FTS5 query: every word must appear, quotes kept as phrases.
 
@@ -629,6 +716,13 @@ def fts_query(text: str) -> str:
             phrase.extend(w for w in chunk.split() if w.strip())
     parts.extend('"' + w.replace('"', "") + '"' for w in phrase if w.upper() not in ("AND", "OR", "NOT"))
     return " ".join(parts) or '""'
+
+
+def _story_row(row: sqlite3.Row) -> dict:
+    out = dict(row)
+    for key in ("outlets", "languages", "top_entities", "top_terms"):
+        out[key] = json.loads(out[key])
+    return out
 
 
 def _sentence_of(sentences, offset: int) -> int:
