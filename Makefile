@@ -21,6 +21,7 @@ demo: setup
 	$(BIN)/storyline articles --db $(DB)
 	$(BIN)/storyline entities --db $(DB) --limit 15
 	$(BIN)/storyline quotes --db $(DB) --limit 10
+	$(BIN)/storyline stories --db $(DB)
 	$(BIN)/storyline timeline --db $(DB) --limit 15
 
 test: setup
