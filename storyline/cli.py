@@ -365,11 +365,16 @@ def _print_events(found, as_json: bool, title: str) -> None:
 
     if as_json:
         return _print_json([e.as_dict() for e in found])
-    table = Table("date", "type", "mode", "source", "target", "place", "articles", "summary", title=title)
+    table = Table("date", "event", "summary", "sources", title=title)
+    table.columns[0].min_width, table.columns[1].min_width = 12, 16
     for e in found:
         summary = e.summary if len(e.summary) <= 140 else e.summary[:139].rsplit(" ", 1)[0] + "…"
-        table.add_row(date_label(e), e.type, e.mode, escape(e.source or ""), escape(e.target or ""),
-                      escape(e.place or ""), str(e.articles), escape(summary))
+        actors = " → ".join(filter(None, (e.source, e.target)))
+        what = f"[bold]{e.type}[/bold] {e.mode}" + (f"\n{escape(actors)}" if actors else "") \
+            + (f"\nin {escape(e.place)}" if e.place else "")
+        table.add_row(date_label(e), what, escape(summary), f"{e.articles} art.\n{e.outlets} outl.")
+    out.print(table)
+    return
     out.print(table)
 
 
