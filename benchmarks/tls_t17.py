@@ -1,0 +1,440 @@
+"""Timeline17 (T17) timeline-summarisation benchmark for storyline.
+
+Protocol (see the data folder's README; Gholipour Ghalandari & Ifrim 2020, news-tls):
+one task per gold timeline file. Input = the pooled articles of the task's topic
+(every ``<topic>_*`` folder) published between the first and the last gold date,
+inclusive (publication date = the ``InputDocs/YYYY-MM-DD`` folder name). Output =
+l dates (l = number of gold dates), each with at most k sentences
+(k = round(mean gold sentences per date)). Scores: date-selection P/R/F1 and
+tilse 0.2.1's ``align_date_content_costs_many_to_one`` ROUGE-1/2 via
+``TimelineRougeEvaluator(measures=["rouge_1", "rouge_2"])`` (ROUGE-1.5.5, stemming,
+stopword removal). As in news-tls, precision and recall are averaged over tasks
+and F1 is taken of the averages.
+
+The system under test (storyline): every article is read with
+``storyline.analyse.timex.find_timexes`` anchored at its publication date; only
+day-precision DATE values inside the task window are candidates (the window is a
+filter as in news-tls, never a score: its first/last dates get no bonus).
+Sentences that mention a day are parsed and run through
+``storyline.analyse.events.find_events``. A date's score is the number of articles
+that mention it (default ``--method mention``). Two variants did not help on dev
+(docs/quality.md, "Timeline17"): ``--method event`` adds the articles in which an
+event trigger carries that date, and ``--method full`` demotes a date whose content
+repeats an already chosen date at most two days away. Summaries: per chosen date, the k sentences mentioning it
+that are closest to the TF-IDF centroid of all its sentences, preferring
+sentences with an event trigger, de-duplicated.
+
+    .venv/bin/python benchmarks/tls_t17.py --data /work/shared/data/t17
+
+Needs the ``tls`` benchmark extra: ``scripts/setup-tls.sh``. Per-article features
+are cached (``--cache``, default /tmp/storyline-tls-cache); ``--no-cache`` disables it.
+The last line printed is one JSON object.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import hashlib
+import json
+import math
+import os
+import re
+import sys
+import time
+from collections import Counter, defaultdict
+from pathlib import Path
+
+FEATURE_VERSION = "3"
+DATE_LINE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+DASHES = re.compile(r"^-{5,}\s*$")
+
+
+# ------------------------------------------------------------------ data
+
+
+def parse_gold(path: Path) -> dict[dt.date, list[str]]:
+    """Gold timeline: date line, sentences, dash line. Duplicate date blocks are merged;
+    a block whose date line is not a full YYYY-MM-DD (MJ_bbc's ``2011-04-0``) is ignored."""
+    out: dict[dt.date, list[str]] = {}
+    current: list[str] | None = None
+    expect_date = True
+    for raw in path.read_text(encoding="utf-8", errors="replace").splitlines():
+        line = raw.strip()
+        if DASHES.match(line):
+            expect_date, current = True, None
+            continue
+        if expect_date:
+            if not line:
+                continue
+            expect_date = False
+            if DATE_LINE.match(line):
+                try:
+                    current = out.setdefault(dt.date.fromisoformat(line), [])
+                except ValueError:
+                    current = None
+            else:
+                current = None  # malformed date line: skip the block
+            continue
+        if line and current is not None:
+            current.append(line)
+    return {d: s for d, s in sorted(out.items()) if s}
+
+
+def find_tasks(data: Path) -> list[dict]:
+    folders = sorted(p for p in data.iterdir() if p.is_dir() and (p / "InputDocs").is_dir())
+    by_topic: dict[str, list[Path]] = defaultdict(list)
+    for f in folders:
+        by_topic[f.name.split("_")[0]].append(f)
+    tasks = []
+    for f in folders:
+        tl_dir = f / "timelines"
+        if not tl_dir.is_dir():
+            continue
+        for tl in sorted(tl_dir.glob("*.txt")):
+            tasks.append({"name": f"{f.name}/timelines/{tl.name}", "gold": parse_gold(tl),
+                          "topic": f.name.split("_")[0], "folders": by_topic[f.name.split("_")[0]]})
+    return tasks
+
+
+def topic_articles(folders: list[Path]) -> list[tuple[str, dt.date, Path]]:
+    out = []
+    for f in folders:
+        for day in sorted((f / "InputDocs").iterdir()):
+            try:
+                pub = dt.date.fromisoformat(day.name)
+            except ValueError:
+                continue
+            for p in sorted(day.iterdir()):
+                if p.is_file():
+                    out.append((f"{f.name}/{day.name}/{p.name}", pub, p))
+    return out
+
+
+# ------------------------------------------------------------------ features
+
+_DETOK = [(re.compile(r"-LRB-"), "("), (re.compile(r"-RRB-"), ")"), (re.compile(r"-LSB-"), "["),
+          (re.compile(r"-RSB-"), "]"), (re.compile(r"``\s*"), '"'), (re.compile(r"\s*''"), '"'),
+          (re.compile(r"\(\s+"), "("), (re.compile(r"\s+\)"), ")"),
+          (re.compile(r"\s+([,.;:!?%])(?=\s|$)"), r"\1"),
+          (re.compile(r"\s+(n't|'s|'re|'ve|'ll|'d|'m)\b", re.I), r"\1"),
+          (re.compile(r"\$\s+(?=\d)"), "$")]
+
+
+def detok(line: str) -> str:
+    for pat, rep in _DETOK:
+        line = pat.sub(rep, line)
+    return line.strip()
+
+
+def article_features(path: Path, pub: dt.date, with_events: bool = True) -> dict:
+    """Lines, day-precision dates per line, and events in the lines that mention a day."""
+    from storyline.analyse.timex import find_timexes
+
+    raw = path.read_text(encoding="utf-8", errors="replace")
+    lines = [ln.strip() for ln in raw.splitlines()]
+    lines = [ln for ln in lines if ln]
+    clean = [detok(ln) for ln in lines]
+    starts, pos = [], 0
+    for c in clean:
+        starts.append(pos)
+        pos += len(c) + 1
+    text = "\n".join(clean)
+
+    def line_of(off: int, st: list[int]) -> int:
+        lo, hi = 0, len(st) - 1
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            if st[mid] <= off:
+                lo = mid
+            else:
+                hi = mid - 1
+        return lo
+
+    dates = []
+    for t in find_timexes(text, pub, "en") if text else []:
+        if t.type == "DATE" and t.precision == "day" and t.value and len(t.value) == 10:
+            dates.append([line_of(t.start, starts), t.value, bool(t.inferred)])
+    events = []
+    dated_lines = sorted({d[0] for d in dates})
+    if with_events and dated_lines:
+        from storyline.analyse.events import find_events
+
+        sub = [clean[i] for i in dated_lines]
+        sub_starts, p = [], 0
+        for s in sub:
+            sub_starts.append(p)
+            p += len(s) + 1
+        try:
+            evs = find_events("\n".join(sub), "en", anchor=pub)
+        except Exception as exc:  # one bad article must not stop the benchmark
+            print(f"events failed on {path}: {exc}", file=sys.stderr)
+            evs = []
+        for e in evs:
+            li = dated_lines[line_of(e.trigger_start, sub_starts)]
+            dv = e.date.value if e.date is not None and e.date.precision == "day" else None
+            events.append([li, e.type, e.mode, round(float(e.confidence), 3), dv])
+    return {"lines": lines, "dates": dates, "events": events}
+
+
+def _feature_job(args):
+    key, pub, path, cache_dir, with_events = args
+    cache_file = None
+    if cache_dir:
+        h = hashlib.sha1(Path(path).read_bytes() + f"|{pub}|{FEATURE_VERSION}|{with_events}".encode()).hexdigest()
+        cache_file = Path(cache_dir) / f"{h}.json"
+        if cache_file.exists():
+            return key, json.loads(cache_file.read_text())
+    feats = article_features(Path(path), pub, with_events)
+    if cache_file is not None:
+        tmp = cache_file.with_suffix(".tmp%d" % os.getpid())
+        tmp.write_text(json.dumps(feats))
+        tmp.replace(cache_file)
+    return key, feats
+
+
+def load_features(arts, cache_dir, with_events, workers):
+    jobs = [(k, pub, str(p), cache_dir, with_events) for k, pub, p in arts]
+    if cache_dir:
+        Path(cache_dir).mkdir(parents=True, exist_ok=True)
+    out = {}
+    if workers > 1:
+        import multiprocessing as mp
+
+        with mp.get_context("fork").Pool(workers) as pool:
+            for k, f in pool.imap_unordered(_feature_job, jobs, chunksize=4):
+                out[k] = f
+    else:
+        for j in jobs:
+            k, f = _feature_job(j)
+            out[k] = f
+    return out
+
+
+# ------------------------------------------------------------------ the system
+
+TOKEN = re.compile(r"[a-z0-9]+")
+STOP = set("""a an the of to in on at for and or but is are was were be been being by with from as that
+this it its he she they we you i his her their our not no have has had will would can could said says
+say about after before over into than then there which who whom what when where while also up out more
+most some such only s t lrb rrb""".split())
+
+# PLOVER types that rarely make a timeline entry by themselves
+WEAK_TYPES = {"CONSULT", "SUPPORT", "AGREE", "REQUEST"}  # talk, not action (only used as a tie-break)
+
+
+def tokens(s: str) -> list[str]:
+    return [w for w in TOKEN.findall(s.lower()) if w not in STOP and len(w) > 1]
+
+
+def collect(arts, feats, start, end):
+    """Per date: the articles mentioning it, the articles where an event carries it, its sentences."""
+    mention = defaultdict(set)
+    event_art = defaultdict(set)
+    sents = defaultdict(dict)  # date -> {sentence text: has_event}
+    pubcount = Counter()
+    for key, pub, _ in arts:
+        f = feats[key]
+        pubcount[pub.isoformat()] += 1
+        ev_lines = defaultdict(list)
+        for li, typ, mode, conf, dv in f["events"]:
+            ev_lines[li].append((typ, mode, conf, dv))
+        for li, val, _inf in f["dates"]:
+            if not (start <= val <= end):
+                continue
+            mention[val].add(key)
+            evs = [e for e in ev_lines.get(li, ()) if e[1] != "hypothetical" and e[1] != "negated"]
+            if any(e[3] == val for e in evs):
+                event_art[val].add(key)
+            line = f["lines"][li]
+            if 4 <= len(line.split()) <= 60:
+                sents[val][line] = sents[val].get(line, False) or bool(evs)
+    return mention, event_art, sents, pubcount
+
+
+def tfidf_vectors(docs: list[list[str]], df: Counter, n_docs: int) -> list[dict]:
+    out = []
+    for toks in docs:
+        tf = Counter(toks)
+        v = {w: (1 + math.log(c)) * math.log((n_docs + 1) / (df.get(w, 0) + 1)) for w, c in tf.items()}
+        norm = math.sqrt(sum(x * x for x in v.values())) or 1.0
+        out.append({w: x / norm for w, x in v.items()})
+    return out
+
+
+def cos(a: dict, b: dict) -> float:
+    if len(a) > len(b):
+        a, b = b, a
+    return sum(x * b.get(w, 0.0) for w, x in a.items())
+
+
+def select_dates(method, l, mention, event_art, sents, pubcount, df, n_docs):
+    cands = sorted(mention)
+    if method == "pubcount":
+        ranked = sorted(pubcount, key=lambda d: (-pubcount[d], d))
+        return ranked[:l]
+    score = {}
+    for d in cands:
+        m = len(mention[d])
+        if method in ("mention", "full"):
+            score[d] = m
+        else:
+            score[d] = m + len(event_art.get(d, ()))
+    ranked = sorted(cands, key=lambda d: (-score[d], d))
+    if method in ("mention", "event"):
+        return ranked[:l]
+    # full: demote a date whose sentences mostly repeat those of an already chosen date
+    # one or two days away (the same happening, resolved to a neighbouring day)
+    cents = {}
+
+    def centroid(d):
+        if d not in cents:
+            vecs = tfidf_vectors([tokens(s) for s in sents.get(d, {})], df, n_docs)
+            c = Counter()
+            for v in vecs:
+                for w, x in v.items():
+                    c[w] += x
+            norm = math.sqrt(sum(x * x for x in c.values())) or 1.0
+            cents[d] = {w: x / norm for w, x in c.items()}
+        return cents[d]
+
+    chosen: list[str] = []
+    pool = ranked[: max(3 * l, l + 20)]
+    adj = dict(score)
+    while len(chosen) < l and pool:
+        best = max(pool, key=lambda d: (adj[d], -pool.index(d)))
+        pool.remove(best)
+        chosen.append(best)
+        bd = dt.date.fromisoformat(best)
+        for d in pool:
+            gap = abs((dt.date.fromisoformat(d) - bd).days)
+            if gap <= 2:
+                sim = cos(centroid(d), centroid(best))
+                adj[d] = adj[d] * (1 - REDUNDANCY * sim)
+    if len(chosen) < l:
+        chosen += [d for d in ranked if d not in chosen][: l - len(chosen)]
+    return chosen
+
+
+REDUNDANCY = 0.3
+
+
+def summarise(d, k, sents, df, n_docs):
+    items = list(sents.get(d, {}).items())
+    if not items:
+        return []
+    toks = [tokens(s) for s, _ in items]
+    vecs = tfidf_vectors(toks, df, n_docs)
+    c = Counter()
+    for v in vecs:
+        for w, x in v.items():
+            c[w] += x
+    norm = math.sqrt(sum(x * x for x in c.values())) or 1.0
+    cen = {w: x / norm for w, x in c.items()}
+    scored = sorted(range(len(items)),
+                    key=lambda i: -(cos(vecs[i], cen) * (1.15 if items[i][1] else 1.0)))
+    out, outv = [], []
+    for i in scored:
+        if len(out) >= k:
+            break
+        if any(cos(vecs[i], v) > 0.5 for v in outv):
+            continue
+        out.append(items[i][0])
+        outv.append(vecs[i])
+    return out
+
+
+# ------------------------------------------------------------------ evaluation
+
+
+def date_prf(pred: list[str], gold: list[str]) -> tuple[float, float]:
+    shared = len(set(pred) & set(gold))
+    return (shared / len(pred) if pred else 0.0), (shared / len(gold) if gold else 0.0)
+
+
+def f1(p, r):
+    return 2 * p * r / (p + r) if p + r > 0 else 0.0
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--data", required=True, type=Path)
+    ap.add_argument("--method", default="mention", choices=["pubcount", "mention", "event", "full"])
+    ap.add_argument("--cache", default="/tmp/storyline-tls-cache")
+    ap.add_argument("--no-cache", action="store_true")
+    ap.add_argument("--no-events", action="store_true", help="skip the parse: no event preference in summaries; --method event/full degrade to mention")
+    ap.add_argument("--workers", type=int, default=min(2, os.cpu_count() or 1))
+    ap.add_argument("--no-rouge", action="store_true", help="date F1 only (fast)")
+    ap.add_argument("--rouge", default="original", choices=["original", "reimpl"],
+                    help="tilse ROUGE backend: original ROUGE-1.5.5 (default, as news-tls) or tilse's python reimplementation")
+    args = ap.parse_args(argv)
+    t0 = time.time()
+    tasks = find_tasks(args.data)
+    if not tasks:
+        sys.exit(f"no tasks under {args.data}")
+    with_events = not args.no_events and args.method != "pubcount"
+
+    evaluator = None
+    if not args.no_rouge:
+        from tilse.data import timelines as tl_mod
+        from tilse.evaluation import rouge as rouge_mod
+
+        evaluator = rouge_mod.TimelineRougeEvaluator(measures=["rouge_1", "rouge_2"],
+                                                     rouge_computation=args.rouge)
+    feats: dict = {}
+    sums = Counter()
+    n_articles = 0
+    for task in tasks:
+        gold = task["gold"]
+        gold_dates = [d.isoformat() for d in gold]
+        start, end = gold_dates[0], gold_dates[-1]
+        l = len(gold)
+        k = max(1, round(sum(len(s) for s in gold.values()) / l))
+        arts = [a for a in topic_articles(task["folders"]) if start <= a[1].isoformat() <= end]
+        missing = [a for a in arts if a[0] not in feats]
+        if missing:
+            feats.update(load_features(missing, None if args.no_cache else args.cache, with_events, args.workers))
+        n_articles = len(feats)
+        mention, event_art, sents, pubcount = collect(arts, feats, start, end)
+        df = Counter()
+        n_docs = 0
+        for d, ss in sents.items():
+            for s in ss:
+                n_docs += 1
+                df.update(set(tokens(s)))
+        pred_dates = select_dates(args.method, l, mention, event_art, sents, pubcount, df, n_docs)
+        pred = {d: summarise(d, k, sents, df, n_docs) for d in pred_dates}
+        p, r = date_prf(list(pred), gold_dates)
+        row = {"task": task["name"], "l": l, "k": k, "articles": len(arts), "date_p": p, "date_r": r,
+               "date_f1": f1(p, r)}
+        sums["date_p"] += p
+        sums["date_r"] += r
+        if evaluator is not None:
+            pred_tl = tl_mod.Timeline({dt.date.fromisoformat(d): ss for d, ss in pred.items()})
+            gt = tl_mod.GroundTruth([tl_mod.Timeline({d: ss for d, ss in gold.items()})])
+            res = evaluator.evaluate_align_date_content_costs_many_to_one(pred_tl, gt)
+            for m, short in (("rouge_1", "ar1"), ("rouge_2", "ar2")):
+                sums[short + "_p"] += res[m]["precision"]
+                sums[short + "_r"] += res[m]["recall"]
+                row[short + "_f1"] = res[m]["f_score"]
+        print("  ".join(f"{k_}={v:.3f}" if isinstance(v, float) else f"{k_}={v}" for k_, v in row.items()),
+              flush=True)
+    n = len(tasks)
+    out = {"method": args.method, "tasks": n}
+    for m in ("date", "ar1", "ar2"):
+        if sums[m + "_p"] or sums[m + "_r"] or m == "date":
+            out[m + "_p"] = sums[m + "_p"] / n
+            out[m + "_r"] = sums[m + "_r"] / n
+            out[m + "_f1"] = f1(out[m + "_p"], out[m + "_r"])
+    if evaluator is None:
+        out["ar1_f1"] = out["ar2_f1"] = None
+    out["rouge_backend"] = None if evaluator is None else (
+        "ROUGE-1.5.5 (perl, via tilse's pyrouge)" if args.rouge == "original" else "tilse python reimplementation")
+    out["articles"] = n_articles
+    out["seconds"] = round(time.time() - t0, 1)
+    print(f"AVERAGE over {n} tasks: date F1 {out['date_f1']:.3f}"
+          + ("" if evaluator is None else f"  AR-1 F1 {out['ar1_f1']:.3f}  AR-2 F1 {out['ar2_f1']:.3f}"))
+    print(json.dumps({k_: (round(v, 4) if isinstance(v, float) else v) for k_, v in out.items()}))
+
+
+if __name__ == "__main__":
+    main()
