@@ -1,7 +1,7 @@
 """Score storyline's quote finder against PolNeAR attribution annotations.
 
-    python benchmarks/eval_quotes.py --data /work/shared/data/quotes/dev
-    python benchmarks/eval_quotes.py --data /work/shared/data/quotes/train --limit 120
+    python benchmarks/eval_quotes.py --data ../shared/data/quotes/dev
+    python benchmarks/eval_quotes.py --data ../shared/data/quotes/train --limit 120
 
 Every ``text/`` folder below ``--data`` that has an ``attributions/`` sibling
 is read; an article's gold is its first ``<stem>_<ann>.ann`` file by name (the

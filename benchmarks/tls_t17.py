@@ -24,7 +24,7 @@ repeats an already chosen date at most two days away. Summaries: per chosen date
 that are closest to the TF-IDF centroid of all its sentences, preferring
 sentences with an event trigger, de-duplicated.
 
-    .venv/bin/python benchmarks/tls_t17.py --data /work/shared/data/t17
+    .venv/bin/python benchmarks/tls_t17.py --data ../shared/data/t17
 
 Needs the ``tls`` benchmark extra: ``scripts/setup-tls.sh``. Per-article features
 are cached (``--cache``, default /tmp/storyline-tls-cache); ``--no-cache`` disables it.

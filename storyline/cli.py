@@ -9,7 +9,6 @@ import json
 import os
 import re
 import sys
-from pathlib import Path
 from typing import Optional
 
 import typer

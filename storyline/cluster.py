@@ -433,7 +433,7 @@ class StoryClusterer:
         self._count(f)
         self._reindex(story)
         n = len(story.article_ids)
-        if n >= 2 and (n & (n - 1) == 0 or n % self.merge_every == 0):
+        if n >= 2 and (n <= self.merge_every or n & (n - 1) == 0 or n % self.merge_every == 0):
             return self._maybe_merge(story)
         return story.id
 
@@ -679,9 +679,10 @@ class StoryClusterer:
             other = self._stories[sid]
             cos = {p: self._cos(vec[p], other, p) for p in PARTS if vec[p] and p != "c"}
             if vec["c"] and other.parts["c"]:
-                # Both ways: each story must cover the other's countries.
-                cos["c"] = min(self._coverage(vec["c"], other.parts["c"]),
-                               self._coverage(_unit(other.parts["c"]), story.parts["c"]))
+                # The larger story must cover the smaller one's countries (a fragment
+                # about one country of a many-country story belongs to it).
+                small, large = sorted((story, other), key=lambda s: (len(s.article_ids), s.id))
+                cos["c"] = self._coverage(_unit(small.parts["c"]), large.parts["c"])
             score = self._combine(cos, _span_gap(story, other))
             if score > best_score:
                 best, best_score = sid, score

@@ -329,8 +329,6 @@ def cluster(store: Store, *, rebuild: bool = False) -> dict:
     from where this one stopped; new articles are compared with story
     centroids found through its inverted index, not with every article.
     """
-    import datetime as dt
-
     from .analyse.mentions import Mention
     from .cluster import StoryClusterer, features
 

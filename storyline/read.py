@@ -8,7 +8,6 @@ streaming: one document at a time, so memory stays flat however big the pile.
 """
 from __future__ import annotations
 
-import gzip
 import io
 import json
 import os

@@ -333,10 +333,8 @@ def _eval_module():
     return module
 
 
-def test_benchmark_on_dev_sample(tmp_path):
-    data = Path("/work/shared/data/events")
-    if not data.exists():
-        pytest.skip("no PLOVER data")
+def test_benchmark_on_dev_sample(tmp_path, shared_data):
+    data = shared_data("events")
     lines = (data / "plover_gsr_dev.jsonl").read_text(encoding="utf-8").splitlines()[:40]
     (tmp_path / "sub").mkdir()
     (tmp_path / "sub" / "sample.jsonl").write_text("\n".join(lines) + "\n"
