@@ -86,10 +86,20 @@ def _event(rows: list[dict]) -> Event:
     )
 
 
+DATED_BAR = 0.4  # share of the confidence bar a dated event must clear
+
+
 def key_events(events: list[Event], limit: int | None = None, min_confidence: float = 0.5,
                background: bool = False) -> list[Event]:
-    """The events worth a timeline entry: confident, news of their day unless asked, best first when cut."""
-    kept = [e for e in events if e.confidence >= min_confidence and (background or not e.background)]
+    """The events worth a timeline entry: confident, news of their day unless asked, best first when cut.
+
+    A sentence that dates its event ("talks on May 10-11") is evidence of a
+    timeline-worthy event in itself, so dated events pass a lower bar.
+    """
+    def bar(e: Event) -> float:
+        return min_confidence * (DATED_BAR if e.date_source == "text" else 1.0)
+
+    kept = [e for e in events if e.confidence >= bar(e) and (background or not e.background)]
     if limit is not None and len(kept) > limit:
         ranked = sorted(kept, key=lambda e: -(e.confidence + math.log1p(e.articles) + math.log1p(e.outlets)))
         chosen = set(map(id, ranked[:limit]))

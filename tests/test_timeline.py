@@ -41,7 +41,8 @@ def test_undated_mentions_do_not_merge_across_articles():
 
 
 def test_background_and_weak_events_are_left_out_unless_asked():
-    events = merge([row(1, background=1), row(2, date="2024-06-01", conf=0.3), row(3, date="2024-07-01")])
+    events = merge([row(1, background=1), row(2, date="2024-06-01", conf=0.15), row(3, date="2024-07-01"),
+                    row(4, date="2024-08-01", conf=0.3, date_source="reported")])
     assert [e.date for e in key_events(events)] == ["2024-07-01"]
     assert len(key_events(events, background=True)) == 2
 
@@ -71,6 +72,8 @@ def timeline(db, *args):
 def test_seed_timelines(db):
     between = timeline(db, "--between", "Armenia", "Azerbaijan")
     assert any(e["type"] == "CONSULT" and e["place"] == "Almaty" for e in between)
+    # the ministers' talks "on May 10-11 in Almaty": the day is known, the year is not (no article is dated)
+    assert any(e["type"] == "CONSULT" and e["date"] == "XXXX-05-10" and e["place"] == "Almaty" for e in between)
     tokayev = timeline(db, "--entity", "Tokayev")
     visit = [e for e in tokayev if e["type"] == "CONSULT" and "official visit" in e["summary"]]
     assert visit and visit[0]["date"] == "XXXX-04-15" and visit[0]["mode"] == "occurred"
