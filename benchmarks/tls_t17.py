@@ -40,6 +40,7 @@ import math
 import os
 import re
 import sys
+import tempfile
 import time
 from collections import Counter, defaultdict
 from pathlib import Path
@@ -359,7 +360,7 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--data", required=True, type=Path)
     ap.add_argument("--method", default="mention", choices=["pubcount", "mention", "event", "full"])
-    ap.add_argument("--cache", default="/tmp/storyline-tls-cache")
+    ap.add_argument("--cache", default=os.path.join(tempfile.gettempdir(), "storyline-tls-cache"))
     ap.add_argument("--no-cache", action="store_true")
     ap.add_argument("--no-events", action="store_true", help="skip the parse: no event preference in summaries; --method event/full degrade to mention")
     ap.add_argument("--workers", type=int, default=min(2, os.cpu_count() or 1))

@@ -371,7 +371,8 @@ class StoryClusterer:
                  time_scale_days: float = 30.0, time_floor: float = 0.5, half_life_days: float = 90.0,
                  max_article_terms: int = 500, centroid_terms: int = 1500, centroid_entities: int = 300,
                  index_terms: int = 30, index_entities: int = 20, query_terms: int = 20,
-                 posting_cap: int = 200, candidates: int = 20, embedding_weight: float = 0.0):
+                 posting_cap: int = 200, candidates: int = 20, size_prior: float = 0.1,
+                 embedding_weight: float = 0.0):
         self.threshold = threshold
         self.merge_threshold = merge_threshold
         self.merge_every = merge_every
@@ -393,6 +394,7 @@ class StoryClusterer:
         self.query_terms = query_terms
         self.posting_cap = posting_cap
         self.candidates = candidates
+        self.size_prior = size_prior
         self.embedding_weight = embedding_weight
         self._n_docs = 0
         self._df: dict[str, int] = {}
@@ -412,7 +414,7 @@ class StoryClusterer:
             "threshold", "merge_threshold", "merge_every", "w_terms", "w_entities", "bigram_weight",
             "w_dates", "place_floor", "place_agree", "place_share", "time_scale_days", "time_floor", "half_life_days",
             "max_article_terms", "centroid_terms", "centroid_entities", "index_terms", "index_entities",
-            "query_terms", "posting_cap", "candidates", "embedding_weight")}
+            "query_terms", "posting_cap", "candidates", "size_prior", "embedding_weight")}
 
     def add(self, f: ArticleFeatures) -> int:
         """Place one article; returns the id of the story it joined or started.
@@ -579,11 +581,17 @@ class StoryClusterer:
         return self.time_floor + (1 - self.time_floor) * math.exp(-gap_days / self.time_scale_days)
 
     def _best_story(self, vec: dict, date: dt.date | None) -> tuple[int | None, float]:
-        best, best_score = None, -1.0
+        best, best_score, best_rank = None, -1.0, -1.0
         for sid in self._candidates(vec, exclude=None):
-            score = self._score(vec, self._stories[sid], date)
-            if score > best_score:  # candidates come in id order: ties go to the older story
-                best, best_score = sid, score
+            story = self._stories[sid]
+            score = self._score(vec, story, date)
+            # Among stories above the threshold a larger one is preferred a little: a
+            # small story's centroid is sharper, so it would otherwise keep winning
+            # articles that belong to the broad story it split from.
+            rank = score * (1 + self.size_prior * math.log(len(story.article_ids))) \
+                if score >= self.threshold else score - 1.0
+            if rank > best_rank:  # candidates come in id order: ties go to the older story
+                best, best_score, best_rank = sid, score, rank
         return best, best_score
 
     def _candidates(self, vec: dict, exclude: int | None) -> list[int]:
