@@ -129,67 +129,84 @@ def pool_features(docs: list[Doc], ner_chars: int, cache: Path | None) -> list[A
 # ---------------------------------------------------------------- perturbed pools
 
 
-def twins(docs: list[Doc], fs: list[ArticleFeatures]) -> tuple[list[str], list[ArticleFeatures]]:
-    """Split each topic into two stories told with other names (see the module docstring)."""
+def twins(docs: list[Doc], fs: list[ArticleFeatures], seed: int = 0,
+          words: float = 0.5) -> tuple[list[str], list[ArticleFeatures]]:
+    """Split each topic into two stories told with other names (see the module docstring).
+
+    In the second half the topic's home country becomes another country, and the
+    topic's own entities (people, organisations, places other than countries) and a
+    share ``words`` of its own words get new spellings (``word~``): two stories of the
+    same kind, in the same period, with different actors and partly different events.
+    ``words=0`` keeps every word that is not part of a name: a harsher pool than any
+    real pair of stories. ``seed`` 0 alternates articles; another seed splits by a
+    hash of the path and picks other twin countries.
+    """
     home = _home_countries(docs, fs)
-    own = _topic_keys(docs, fs)
-    codes = sorted({k for f in fs for k in f.entities if re.match(r"^LOC:[A-Z]{2}$", k)})
+    own = _own_keys(docs, fs, lambda f: [k for k in f.entities if not _is_country(k) and
+                                         not k.startswith("DATE:")])
+    own_words = _own_keys(docs, fs, lambda f: [t for t in f.terms if " " not in t])
+    codes = sorted({k for f in fs for k in f.entities if _is_country(k)})
     seen: Counter = Counter()
     labels, out = [], []
     for d, f in zip(docs, fs):
         seen[d.topic] += 1
-        if seen[d.topic] % 2:
+        second = seen[d.topic] % 2 == 0 if seed == 0 else _hash(f"{seed}:{d.path}") % 2 == 1
+        if not second:
             labels.append(d.topic)
             out.append(f)
             continue
         labels.append(d.topic + "~")
-        twin = codes[(codes.index(home[d.topic]) + len(codes) // 2) % len(codes)]
-        out.append(_rename(f, home[d.topic], twin, own[d.topic]))
+        twin = codes[(codes.index(home[d.topic]) + len(codes) // 2 + 7 * seed) % len(codes)]
+        renamed = {w for w in own_words[d.topic] if _hash(f"{seed}:{w}") % 1000 < words * 1000}
+        out.append(_rename(f, home[d.topic], twin, own[d.topic], renamed))
     return labels, out
+
+
+def _is_country(key: str) -> bool:
+    return bool(re.match(r"^LOC:[A-Z]{2}$", key))
+
+
+def _hash(text: str) -> int:
+    return int.from_bytes(hashlib.sha1(text.encode()).digest()[:4], "big")
 
 
 def _home_countries(docs: list[Doc], fs: list[ArticleFeatures]) -> dict[str, str]:
     counts: dict[str, Counter] = defaultdict(Counter)
     for d, f in zip(docs, fs):
         for k, w in f.entities.items():
-            if re.match(r"^LOC:[A-Z]{2}$", k):
+            if _is_country(k):
                 counts[d.topic][k] += w
     return {t: c.most_common(1)[0][0] for t, c in counts.items()}
 
 
-def _topic_keys(docs: list[Doc], fs: list[ArticleFeatures], ratio: float = 3.0) -> dict[str, set[str]]:
-    """Per topic, the entity keys (not countries) that are its own: named by a share of its
-    articles at least ``ratio`` times their share of the other topics' articles. Shared
-    actors (a president, the UN) are not its own and keep their names in a twin."""
+def _own_keys(docs: list[Doc], fs: list[ArticleFeatures], keys_of, ratio: float = 3.0) -> dict[str, set[str]]:
+    """Per topic, the keys that are its own: found in a share of its articles at least
+    ``ratio`` times their share of the other topics' articles. Shared actors and words
+    (a president, the UN, "government") are not a topic's own."""
     n: Counter = Counter()
     df: dict[str, Counter] = defaultdict(Counter)
     for d, f in zip(docs, fs):
         n[d.topic] += 1
-        for k in f.entities:
-            if not re.match(r"^LOC:[A-Z]{2}$", k) and not k.startswith("DATE:"):
-                df[d.topic][k] += 1
-    total = sum(n.values())
+        df[d.topic].update(set(keys_of(f)))
+    total: Counter = Counter()
+    for counts in df.values():
+        total.update(counts)
     out: dict[str, set[str]] = {}
     for topic, counts in df.items():
-        rest = total - n[topic]
-        out[topic] = {k for k, c in counts.items()
-                      if c / n[topic] >= ratio * (sum(df[t][k] for t in df if t != topic) + 1) / max(rest, 1)}
+        rest = max(sum(n.values()) - n[topic], 1)
+        out[topic] = {k for k, c in counts.items() if c / n[topic] >= ratio * (total[k] - c + 1) / rest}
     return out
 
 
-def _rename(f: ArticleFeatures, home: str, twin: str, own: set[str]) -> ArticleFeatures:
-    """``f`` with its home country swapped and the topic's own actors and places renamed."""
-    words: set[str] = set()
+def _rename(f: ArticleFeatures, home: str, twin: str, own: set[str], own_words: set[str]) -> ArticleFeatures:
+    """``f`` with its home country swapped, its topic's own entities renamed, and the words
+    of those names and ``own_words`` respelled wherever they occur."""
+    words = set(own_words)
     entities: dict[str, float] = {}
     for k, w in f.entities.items():
-        if k == home:
-            key = twin
+        key = twin if k == home else k + "~" if k in own else k
+        if key != k:
             words.update(f.names.get(k, "").lower().split())
-        elif k in own:
-            key = k + "~"
-            words.update(f.names.get(k, "").lower().split())
-        else:
-            key = k
         entities[key] = entities.get(key, 0.0) + w
     terms = {(" ".join(x + "~" if x in words else x for x in t.split())): w for t, w in f.terms.items()}
     names = {(twin if k == home else k + "~" if k in own else k): v for k, v in f.names.items()}

@@ -365,14 +365,14 @@ class StoryClusterer:
     embedding_weight : weight of an optional dense-vector cosine (0: off).
     """
 
-    def __init__(self, threshold: float = 0.2, merge_threshold: float = 0.5, merge_every: int = 16,
+    def __init__(self, threshold: float = 0.04, merge_threshold: float = 0.2, merge_every: int = 16,
                  w_terms: float = 0.6, w_entities: float = 0.4, bigram_weight: float = 0.0,
-                 w_dates: float = 0.1, place_floor: float = 0.15, place_agree: float = 0.5, place_share: float = 0.25,
-                 time_scale_days: float = 30.0, time_floor: float = 0.5, half_life_days: float = 90.0,
-                 max_article_terms: int = 500, centroid_terms: int = 1500, centroid_entities: int = 300,
+                 w_dates: float = 0.1, place_floor: float = 0.15, place_agree: float = 0.8,
+                 place_share: float = 0.25, time_scale_days: float = 60.0, time_floor: float = 0.2,
+                 half_life_days: float = 90.0, min_df: int = 1, absorb_min_df: int = 1, size_prior: float = 0.3,
+                 max_article_terms: int = 500, centroid_terms: int = 3000, centroid_entities: int = 300,
                  index_terms: int = 30, index_entities: int = 20, query_terms: int = 20,
-                 posting_cap: int = 200, candidates: int = 20, size_prior: float = 0.1,
-                 embedding_weight: float = 0.0):
+                 posting_cap: int = 200, candidates: int = 20, embedding_weight: float = 0.0):
         self.threshold = threshold
         self.merge_threshold = merge_threshold
         self.merge_every = merge_every
@@ -395,6 +395,8 @@ class StoryClusterer:
         self.posting_cap = posting_cap
         self.candidates = candidates
         self.size_prior = size_prior
+        self.min_df = min_df
+        self.absorb_min_df = absorb_min_df
         self.embedding_weight = embedding_weight
         self._n_docs = 0
         self._df: dict[str, int] = {}
@@ -414,7 +416,7 @@ class StoryClusterer:
             "threshold", "merge_threshold", "merge_every", "w_terms", "w_entities", "bigram_weight",
             "w_dates", "place_floor", "place_agree", "place_share", "time_scale_days", "time_floor", "half_life_days",
             "max_article_terms", "centroid_terms", "centroid_entities", "index_terms", "index_entities",
-            "query_terms", "posting_cap", "candidates", "size_prior", "embedding_weight")}
+            "query_terms", "posting_cap", "candidates", "size_prior", "min_df", "absorb_min_df", "embedding_weight")}
 
     def add(self, f: ArticleFeatures) -> int:
         """Place one article; returns the id of the story it joined or started.
@@ -424,13 +426,19 @@ class StoryClusterer:
         """
         if f.article_id in self._article_story:
             return self.story_of(f.article_id)
-        vec = self._vectorise(f)
-        best, score = self._best_story(vec, f.date)
+        # Compared without keys fewer than ``min_df`` earlier articles had: a key no story
+        # holds cannot match and would only dilute the cosine (with the largest IDF of
+        # all). The story still learns every key.
+        best, score = self._best_story(self._vectorise(f, self.min_df), f.date)
         if best is not None and score >= self.threshold:
             story = self._stories[best]
+            # A joining article adds only keys seen before: a key that no other article
+            # has is noise in a centroid (it can match nothing, and it weighs on the norm).
+            self._absorb(story, self._vectorise(f, self.absorb_min_df), f)
         else:
+            # A story's first article gives all its keys: they are what the story is about.
             story = self._new_story()
-        self._absorb(story, vec, f)
+            self._absorb(story, self._vectorise(f), f)
         self._article_story[f.article_id] = story.id
         self._count(f)
         self._reindex(story)
@@ -459,7 +467,7 @@ class StoryClusterer:
 
     def similarity(self, f: ArticleFeatures, story_id: int) -> float:
         """How similar an article is to a story, as ``add`` would judge it (nothing changes)."""
-        return self._score(self._vectorise(f), self._stories[story_id], f.date)
+        return self._score(self._vectorise(f, self.min_df), self._stories[story_id], f.date)
 
     def state(self) -> dict:
         """Everything needed to resume, as JSON-ready data (dicts, lists, str, int, float)."""
@@ -506,13 +514,16 @@ class StoryClusterer:
         # same stream always gives the same weights.
         return math.log((self._n_docs + 1) / (self._df.get(key, 0) + 1)) + 1.0
 
-    def _vectorise(self, f: ArticleFeatures) -> dict[str, dict[str, float]]:
+    def _vectorise(self, f: ArticleFeatures, min_df: int = 0) -> dict[str, dict[str, float]]:
+        """Unit tf-idf vectors per part, over keys at least ``min_df`` earlier articles had."""
+        df = self._df
         words, bigrams = {}, {}
         for k, w in f.terms.items():
-            (bigrams if " " in k else words)[k] = w * self._idf(k)
+            if df.get(k, 0) >= min_df:
+                (bigrams if " " in k else words)[k] = w * self._idf(k)
         vec = {"t": _unit(words, self.max_article_terms), "b": _unit(bigrams, self.max_article_terms // 2)}
         for p, part in _split_entities(f.entities).items():
-            vec[p] = _unit({k: w * self._idf(k) for k, w in part.items()})
+            vec[p] = _unit({k: w * self._idf(k) for k, w in part.items() if df.get(k, 0) >= min_df})
         vec["v"] = _unit({str(i): x for i, x in enumerate(f.embedding)}) if f.embedding else {}
         return vec
 
