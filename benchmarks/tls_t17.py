@@ -21,8 +21,13 @@ that mention it (default ``--method mention``). Two variants did not help on dev
 (docs/quality.md, "Timeline17"): ``--method event`` adds the articles in which an
 event trigger carries that date, and ``--method full`` demotes a date whose content
 repeats an already chosen date at most two days away. Summaries: per chosen date, the k sentences mentioning it
-that are closest to the TF-IDF centroid of all its sentences, preferring
-sentences with an event trigger, de-duplicated.
+that are closest to the TF-IDF centroid of all its sentences (each weighted by the number
+of articles that carry it), preferring
+sentences with an event trigger, de-duplicated. Two more signals, neither the default
+(docs/quality.md): ``--method refs`` adds log(1 + articles published at least REF_LAG days
+after the date that name it explicitly, "the April 20 explosion"), ``--method merged`` adds
+log(1 + articles reporting the best-supported single event dated that day: same PLOVER type
+and actors). ``--half even|odd`` scores every other task, for a fit/measure cross-check.
 
     .venv/bin/python benchmarks/tls_t17.py --data ../shared/data/t17
 
@@ -45,8 +50,9 @@ import time
 from collections import Counter, defaultdict
 from pathlib import Path
 
-FEATURE_VERSION = "3"
+FEATURE_VERSION = "4"
 DATE_LINE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+EXPLICIT = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?(?:\s|$)|\d{1,4}[/.-]\d{1,2}", re.I)
 DASHES = re.compile(r"^-{5,}\s*$")
 
 
@@ -154,7 +160,9 @@ def article_features(path: Path, pub: dt.date, with_events: bool = True) -> dict
     dates = []
     for t in find_timexes(text, pub, "en") if text else []:
         if t.type == "DATE" and t.precision == "day" and t.value and len(t.value) == 10:
-            dates.append([line_of(t.start, starts), t.value, bool(t.inferred)])
+            # explicit: the text names the day ("April 20", "20/4"), not only relative to the article
+            # ("Tuesday", "yesterday")
+            dates.append([line_of(t.start, starts), t.value, bool(t.inferred), bool(EXPLICIT.search(t.text))])
     events = []
     dated_lines = sorted({d[0] for d in dates})
     if with_events and dated_lines:
@@ -173,7 +181,8 @@ def article_features(path: Path, pub: dt.date, with_events: bool = True) -> dict
         for e in evs:
             li = dated_lines[line_of(e.trigger_start, sub_starts)]
             dv = e.date.value if e.date is not None and e.date.precision == "day" else None
-            events.append([li, e.type, e.mode, round(float(e.confidence), 3), dv])
+            actors = [a.name or a.text for a in (e.source, e.target) if a is not None]
+            events.append([li, e.type, e.mode, round(float(e.confidence), 3), dv, actors])
     return {"lines": lines, "dates": dates, "events": events}
 
 
@@ -228,28 +237,45 @@ def tokens(s: str) -> list[str]:
 
 
 def collect(arts, feats, start, end):
-    """Per date: the articles mentioning it, the articles where an event carries it, its sentences."""
+    """Per date: the articles mentioning it, the articles where an event carries it, its sentences,
+    and the two signals of ``--method refs`` / ``merged`` (in ``extra``)."""
     mention = defaultdict(set)
     event_art = defaultdict(set)
+    later_refs = defaultdict(set)  # articles published >= REF_LAG days after the date that name it
+    happenings = defaultdict(lambda: defaultdict(set))  # date -> (type, actors) -> articles
     sents = defaultdict(dict)  # date -> {sentence text: has_event}
+    support = defaultdict(lambda: defaultdict(set))  # date -> sentence text -> articles carrying it
     pubcount = Counter()
     for key, pub, _ in arts:
         f = feats[key]
         pubcount[pub.isoformat()] += 1
         ev_lines = defaultdict(list)
-        for li, typ, mode, conf, dv in f["events"]:
-            ev_lines[li].append((typ, mode, conf, dv))
-        for li, val, _inf in f["dates"]:
+        for li, typ, mode, conf, dv, *rest in f["events"]:
+            ev_lines[li].append((typ, mode, conf, dv, tuple(rest[0]) if rest else ()))
+        for li, val, _inferred, *explicit in f["dates"]:
             if not (start <= val <= end):
                 continue
             mention[val].add(key)
+            if explicit and explicit[0] and (pub - dt.date.fromisoformat(val)).days >= REF_LAG:
+                later_refs[val].add(key)
             evs = [e for e in ev_lines.get(li, ()) if e[1] != "hypothetical" and e[1] != "negated"]
             if any(e[3] == val for e in evs):
                 event_art[val].add(key)
+            for typ, mode, _conf, dv, actors in evs:
+                if mode == "occurred" and dv == val and actors:
+                    happenings[val][(typ, frozenset(actors))].add(key)
             line = f["lines"][li]
             if 4 <= len(line.split()) <= 60:
                 sents[val][line] = sents[val].get(line, False) or bool(evs)
-    return mention, event_art, sents, pubcount
+                support[val][line].add(key)
+    extra = {"support": support, "refs": {d: len(v) for d, v in later_refs.items()},
+             "merged": {d: max(len(a) for a in h.values()) for d, h in happenings.items()}}
+    return mention, event_art, sents, pubcount, extra
+
+
+REF_LAG = 2  # days: a reference from an article this much later is a look back, not the day's news
+REFS_WEIGHT = 0.5
+MERGED_WEIGHT = 0.5
 
 
 def tfidf_vectors(docs: list[list[str]], df: Counter, n_docs: int) -> list[dict]:
@@ -268,20 +294,27 @@ def cos(a: dict, b: dict) -> float:
     return sum(x * b.get(w, 0.0) for w, x in a.items())
 
 
-def select_dates(method, l, mention, event_art, sents, pubcount, df, n_docs):
+def select_dates(method, l, mention, event_art, sents, pubcount, df, n_docs, extra=None):
     cands = sorted(mention)
     if method == "pubcount":
         ranked = sorted(pubcount, key=lambda d: (-pubcount[d], d))
         return ranked[:l]
+    extra = extra or {}
     score = {}
     for d in cands:
         m = len(mention[d])
         if method in ("mention", "full"):
             score[d] = m
+        elif method == "refs":
+            # later explicit references ("the April 20 explosion", written weeks on): the date mattered
+            score[d] = math.log1p(m) + REFS_WEIGHT * math.log1p(extra.get("refs", {}).get(d, 0)) + 1e-6 * m
+        elif method == "merged":
+            # the best-supported happening of the day: the same (type, actors) event dated d, in how many articles
+            score[d] = math.log1p(m) + MERGED_WEIGHT * math.log1p(extra.get("merged", {}).get(d, 0)) + 1e-6 * m
         else:
             score[d] = m + len(event_art.get(d, ()))
     ranked = sorted(cands, key=lambda d: (-score[d], d))
-    if method in ("mention", "event"):
+    if method in ("mention", "event", "refs", "merged"):
         return ranked[:l]
     # full: demote a date whose sentences mostly repeat those of an already chosen date
     # one or two days away (the same happening, resolved to a neighbouring day)
@@ -319,16 +352,20 @@ def select_dates(method, l, mention, event_art, sents, pubcount, df, n_docs):
 REDUNDANCY = 0.3
 
 
-def summarise(d, k, sents, df, n_docs):
+def summarise(d, k, sents, df, n_docs, support=None):
+    """The k sentences closest to the date's centroid; with ``support`` (sentence → articles),
+    a sentence that several articles carry weighs that much more in the centroid."""
     items = list(sents.get(d, {}).items())
     if not items:
         return []
     toks = [tokens(s) for s, _ in items]
     vecs = tfidf_vectors(toks, df, n_docs)
+    weight = (support or {}).get(d, {})
     c = Counter()
-    for v in vecs:
+    for (s, _), v in zip(items, vecs):
+        n = len(weight.get(s, ())) or 1
         for w, x in v.items():
-            c[w] += x
+            c[w] += x * n
     norm = math.sqrt(sum(x * x for x in c.values())) or 1.0
     cen = {w: x / norm for w, x in c.items()}
     scored = sorted(range(len(items)),
@@ -359,17 +396,21 @@ def f1(p, r):
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--data", required=True, type=Path)
-    ap.add_argument("--method", default="mention", choices=["pubcount", "mention", "event", "full"])
+    ap.add_argument("--method", default="mention", choices=["pubcount", "mention", "event", "full", "refs", "merged"])
     ap.add_argument("--cache", default=os.path.join(tempfile.gettempdir(), "storyline-tls-cache"))
     ap.add_argument("--no-cache", action="store_true")
     ap.add_argument("--no-events", action="store_true", help="skip the parse: no event preference in summaries; --method event/full degrade to mention")
     ap.add_argument("--workers", type=int, default=min(2, os.cpu_count() or 1))
     ap.add_argument("--no-rouge", action="store_true", help="date F1 only (fast)")
+    ap.add_argument("--half", choices=["even", "odd"],
+                    help="only the tasks with even (or odd) index in sorted order, for a fit/measure cross-check")
     ap.add_argument("--rouge", default="original", choices=["original", "reimpl"],
                     help="tilse ROUGE backend: original ROUGE-1.5.5 (default, as news-tls) or tilse's python reimplementation")
     args = ap.parse_args(argv)
     t0 = time.time()
     tasks = find_tasks(args.data)
+    if args.half:
+        tasks = tasks[0 if args.half == "even" else 1::2]
     if not tasks:
         sys.exit(f"no tasks under {args.data}")
     with_events = not args.no_events and args.method != "pubcount"
@@ -395,15 +436,15 @@ def main(argv=None):
         if missing:
             feats.update(load_features(missing, None if args.no_cache else args.cache, with_events, args.workers))
         n_articles = len(feats)
-        mention, event_art, sents, pubcount = collect(arts, feats, start, end)
+        mention, event_art, sents, pubcount, extra = collect(arts, feats, start, end)
         df = Counter()
         n_docs = 0
         for d, ss in sents.items():
             for s in ss:
                 n_docs += 1
                 df.update(set(tokens(s)))
-        pred_dates = select_dates(args.method, l, mention, event_art, sents, pubcount, df, n_docs)
-        pred = {d: summarise(d, k, sents, df, n_docs) for d in pred_dates}
+        pred_dates = select_dates(args.method, l, mention, event_art, sents, pubcount, df, n_docs, extra)
+        pred = {d: summarise(d, k, sents, df, n_docs, extra["support"]) for d in pred_dates}
         p, r = date_prf(list(pred), gold_dates)
         row = {"task": task["name"], "l": l, "k": k, "articles": len(arts), "date_p": p, "date_r": r,
                "date_f1": f1(p, r)}

@@ -80,6 +80,11 @@ def test_seed_timelines(db):
     azerbaijan = timeline(db, "--entity", "Azerbaijan")
     assert any(e["type"] == "AGREE" and e["mode"] == "occurred" and "Putin" in e["summary"] for e in azerbaijan)
     assert any(e["type"] == "CONSULT" and e["mode"] == "planned" and "Putin" in e["summary"] for e in azerbaijan)
+    # "... Putin and ... Aliyev have agreed to hold a meeting. ... the agreement was reached during a telephone
+    # conversation on October 7": the call's actors are named in the sentence before
+    call = [e for e in azerbaijan if e["type"] == "CONSULT" and e["date"] == "XXXX-10-07"]
+    assert call and "conversation" in call[0]["summary"] and {"Vladimir Putin", "Ilham Aliyev"} <= {
+        call[0]["source"], call[0]["target"]}
 
 
 def test_a_possible_treaty_signing_is_planned_not_done(db):

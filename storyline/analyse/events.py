@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from . import gazetteer, plover
@@ -55,6 +55,7 @@ class EventMention:
     sentence_text: str
     confidence: float
     others: tuple[Actor, ...] = field(default=())  # further actors of a reciprocal or compound event
+    actors_inferred: bool = False  # the actors were taken from an earlier sentence (see _borrow_actors)
 
 
 # ---------------------------------------------------------------- public API
@@ -72,7 +73,12 @@ def find_events(text: str, lang: str = "en", doc=None, mentions: list[Mention] |
             mentions = find_mentions(text, lang)
         if timexes is None:
             timexes = find_timexes(text, anchor, lang)
-        return _russian_events(text, mentions, timexes)
+        open_: set[int] = set()
+        found = _russian_events(text, mentions, timexes, open_)
+        if not found:
+            return found
+        spans = [(c.start, c.stop) for c in _ru_models()[0].sentenize(text)]
+        return _borrow_actors(text, found, spans, mentions, open_)
     if doc is None:
         doc = parse(text)
     if mentions is None:
@@ -81,9 +87,11 @@ def find_events(text: str, lang: str = "en", doc=None, mentions: list[Mention] |
         timexes = find_timexes(text, anchor, lang)
     ctx = _Context(text, doc, mentions, timexes)
     out: list[EventMention] = []
+    spans = []
     for n, sent in enumerate(doc.sents):
+        spans.append((sent.start_char, sent.end_char))
         out.extend(_sentence_events(ctx, sent, n))
-    return out
+    return _borrow_actors(text, out, spans, mentions, ctx.open)
 
 
 def parse(text: str):
@@ -118,6 +126,7 @@ class _Context:
         # A person's country, once known from a title anywhere in the article ("President of
         # Kazakhstan Kassym-Jomart Tokayev"), holds for later bare mentions ("Tokayev").
         self.person_country: dict[str, str] = {}
+        self.open: set[int] = set()  # trigger starts whose actors may be named in an earlier sentence
         for m in mentions:
             if m.label == "PER" and m.country:
                 self.person_country.setdefault(m.canonical or m.text, m.country)
@@ -277,6 +286,8 @@ def _build(ctx: _Context, sent, n: int, trig: _Trigger, triggers: dict[int, _Tri
                            + (0.05 if source else 0) + (0.03 if target else 0)), 3)
     start = (trig.anchor.idx if trig.anchor.i != tok.i and trig.anchor.i < tok.i else tok.idx)
     end = max(trig.end, tok.idx + len(tok.text))
+    if not trig.verbal or _subject_points_back(trig.anchor, kind):
+        ctx.open.add(start)
     return [EventMention(
         type=kind, mode=mode, trigger=ctx.text[start:end], trigger_start=start, trigger_end=end,
         source=source, target=target, place=_place(ctx, sent, trig, source, target),
@@ -292,6 +303,13 @@ def _depth(tok, sent) -> int:
             depth += 1
         tok = tok.head
     return depth
+
+
+def _subject_points_back(verb, kind: str) -> bool:
+    """A verb whose subject only points back: "they spoke", "the two leaders met", "the attack killed"."""
+    subj = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+    return bool(subj) and all(s.lower_ in _PRONOUNS or s.lower_ in _ANAPHORIC or plover.NOUNS.get(s.lower_) == kind
+                              for s in subj)
 
 
 # ---------------------------------------------------------------- mode
@@ -695,7 +713,10 @@ def _identity(ctx: _Context, lo: int, hi: int, head) -> tuple[str | None, str | 
     if country is None:
         doc = ctx.doc
         for i in range(lo, hi + 1):
-            country = _country_word(doc[i].text) or _country_word(doc[i:i + 2].text)
+            # a town's name only where the parser saw a place: "Police" is a Polish town, "Union" an American one
+            places = doc[i].ent_type_ in ("GPE", "LOC") and (doc[i].i not in ctx.mention_at
+                                                              or ctx.mention_at[doc[i].i].label == "LOC")
+            country = _country_word(doc[i].text, places) or _country_word(doc[i:i + 2].text, places)
             if country:
                 break
     return name, country
@@ -707,15 +728,15 @@ def _person_country(ctx: _Context, m: Mention) -> str | None:
     return ctx.person_country.get(m.canonical or m.text) or ctx.person_country.get(m.text)
 
 
-def _country_word(word: str) -> str | None:
-    """Country, demonym, seat of government or city → alpha-2."""
+def _country_word(word: str, places: bool = True) -> str | None:
+    """Country, demonym, seat of government or (with ``places``) city → alpha-2."""
     word = word.strip()
     if word.endswith(("'s", "’s")):
         word = word[:-2]
     if not word or not word[0].isupper():
         return None
     code = plover.SEATS.get(word) or gazetteer.countries().get(word) or gazetteer.demonyms().get(word)
-    if code:
+    if code or not places:
         return code
     place = gazetteer.english_places().get(word)
     return place.country if place is not None else None
@@ -787,6 +808,153 @@ def _owner(tok, triggers: dict[int, _Trigger]) -> _Trigger | None:
     return None
 
 
+# ---------------------------------------------------------------- actors named before the event
+#
+# "Putin and Aliyev agreed to meet. The phone conversation took place on October 7." The
+# second sentence's event has no actor of its own: its participants are those the sentences
+# just before name. A sentence-local parse cannot see them, so a pass over the whole text
+# lends them, with a lower confidence and ``actors_inferred`` set.
+
+_RECIPROCAL = frozenset({"CONSULT", "AGREE", "COOPERATE"})
+# Heads of phrases that only point back at participants named before ("the two leaders", "both sides").
+_ANAPHORIC = frozenset("""leader leaders president presidents side sides party parties minister ministers
+counterpart counterparts country countries delegation delegations two both
+стороны сторона лидеры президенты министры страны делегации""".split())
+_PROSE_END = re.compile(r"[.!?…][\"'”’»)\]]*\s*$")
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
+_LOCATIVE = re.compile(r"(?:\b(?:in|at|near|to|from|into|across|over|via)|(?:^|\s)(?:в|во|на|из|под|через))\s+(?:the\s+)?$",
+                       re.I)
+LOOKBACK = 2  # sentences
+BORROWED = 0.85  # confidence factor of an event whose actors come from an earlier sentence
+
+
+def _borrow_actors(text: str, events: list[EventMention], spans: list[tuple[int, int]],
+                   mentions: list[Mention], open_: set[int]) -> list[EventMention]:
+    """Lend an event that names nobody the participants named in the sentence(s) just before it.
+
+    Which events: those whose trigger can point back — an event noun ("the conversation",
+    "the attack") or a verb whose subject is a pronoun, a phrase like "the two leaders" or an
+    event noun of its own type ("they spoke", "the attack killed") — ``open_`` holds their
+    trigger starts; and that name nobody: no actor with a name or a country, and no source
+    other than such a pointer. Not when the event's own sentence names two or more people or
+    countries: then its participants are there, only not attached to the trigger by the parse.
+
+    From where: the one or two sentences before it in the same paragraph (no blank line
+    between) that are prose (end with a full stop: not a headline or a caption), the nearest
+    that names participants. What: the actors of an event of the same type there ("agreed to
+    hold a meeting" → "the conversation"; "aircraft attacked" → "the attack"), the most
+    confident; for a reciprocal event (talks, a call, an agreement, cooperation) without one,
+    the people or countries that sentence names, if exactly two. Only the missing or pointing
+    roles are filled: "the attack killed twelve people" keeps its target.
+    """
+    if not events or len(spans) < 2:
+        return events
+    out = list(events)
+    by_sentence: dict[int, list[int]] = {}
+    for i, e in enumerate(out):
+        by_sentence.setdefault(e.sentence, []).append(i)
+    for i, e in enumerate(out):
+        if e.sentence == 0 or e.sentence >= len(spans) or e.trigger_start not in open_ or not _names_nobody(e):
+            continue
+        lo, hi = spans[e.sentence]
+        if len(_sides(text, [m for m in mentions if lo <= m.start < hi], mentions)) >= 2:
+            continue
+        lent = _lender(text, e, spans, lambda n: [out[j] for j in by_sentence.get(n, ())], mentions)
+        if lent is None:
+            continue
+        source, target, others = lent
+        if e.target is not None and not _points_back(e.target, e.type):
+            target, others = e.target, ()  # its own target stays; the lender's go
+        out[i] = replace(e, source=source, target=target, others=tuple(others), actors_inferred=True,
+                         confidence=round(max(0.2, e.confidence * BORROWED), 3))
+    return out
+
+
+def _names_nobody(e: EventMention) -> bool:
+    actors = [a for a in (e.source, e.target, *e.others) if a is not None]
+    return (all(a.name is None and a.country is None for a in actors)
+            and (e.source is None or _points_back(e.source, e.type)))
+
+
+def _points_back(a: Actor, kind: str) -> bool:
+    """"the two leaders", "both sides", "the attack" (for an ASSAULT): a phrase that refers to earlier text."""
+    words = a.text.lower().split()
+    return bool(words) and (words[-1] in _ANAPHORIC or words[-1] in _PRONOUNS or plover.NOUNS.get(words[-1]) == kind)
+
+
+def _lender(text: str, e: EventMention, spans, events_of, mentions):
+    start = spans[e.sentence][0]
+    for n in range(e.sentence - 1, max(-1, e.sentence - 1 - LOOKBACK), -1):
+        lo, hi = spans[n]
+        if _PARAGRAPH_BREAK.search(text, hi, start) or not _PROSE_END.search(text, lo, hi):
+            return None  # another paragraph, or a headline / caption: not the same discourse
+        lent = _participants(text, e.type, events_of(n), [m for m in mentions if lo <= m.start < hi], mentions)
+        if lent is not None:
+            return lent
+        start = lo
+    return None
+
+
+def _participants(text: str, kind: str, before: list[EventMention], inside: list[Mention],
+                  mentions: list[Mention]):
+    """(source, target, others) that an earlier sentence names for an event of type ``kind``, or None."""
+    def real(a: Actor | None) -> bool:
+        return a is not None and (a.name is not None or a.country is not None or not _points_back(a, kind))
+
+    reciprocal = kind in _RECIPROCAL
+    same = [b for b in before if b.type == kind and b.mode != "hypothetical" and real(b.source)
+            and (real(b.target) or b.others or not reciprocal)]
+    if same:
+        best = max(same, key=lambda b: (b.confidence, -b.trigger_start))
+        return best.source, best.target, best.others
+    if not reciprocal:
+        return None
+    sides = _sides(text, inside, mentions)
+    if len(sides) != 2:
+        return None  # one side only, or too many to tell who took part
+    return sides[0], sides[1], ()
+
+
+def _sides(text: str, inside: list[Mention], mentions: list[Mention]) -> list[Actor]:
+    """The distinct people and countries a sentence names, in order: one actor per country or
+    person, the person rather than the country ("US Secretary of State Antony Blinken" → Blinken)."""
+    actors: dict[str, Actor] = {}
+    for m in sorted(inside, key=lambda m: m.start):
+        actor = _mention_actor(text, m, mentions)
+        if actor is None:
+            continue
+        key = actor.country or actor.name
+        if key not in actors or (m.label == "PER" and actors[key].name == actors[key].text
+                                 and _country_name(actors[key].text)):
+            actors[key] = actor
+    return list(actors.values())
+
+
+def _country_name(name: str) -> str | None:
+    """Alpha-2 of a country's name or seat of government, English or Russian; None for a city or region."""
+    code = gazetteer.countries().get(name) or plover.SEATS.get(name) or plover.RU_COUNTRIES.get(name)
+    if code is None and not name.isascii():
+        place = gazetteer.foreign_places("ru").get(name)
+        code = place.country if place is not None and place.kind == "country" else None
+    return code
+
+
+def _mention_actor(text: str, m: Mention, mentions: list[Mention]) -> Actor | None:
+    """A person or a country named as a possible participant (not a city, not where something happened).
+    Organisations are left out: in a sentence they are as often the outlet or the reporter."""
+    if m.label == "LOC":
+        code = next((c for name in (m.canonical, m.text) if name and (c := _country_name(name))), None)
+        if code is None or _LOCATIVE.search(text[max(0, m.start - 12):m.start]):
+            return None
+        return Actor(m.text, m.start, m.end, m.canonical or m.text, m.country or code)
+    if m.label != "PER":
+        return None
+    name = m.canonical or m.text
+    country = m.country or next((x.country for x in mentions if x.label == "PER" and x.country
+                                 and (x.canonical or x.text) == name), None)
+    return Actor(m.text, m.start, m.end, name, country)
+
+
 # ---------------------------------------------------------------- stated intentions
 
 
@@ -837,7 +1005,8 @@ def _ru_models():
     return Segmenter(), NewsMorphTagger(emb), NewsSyntaxParser(emb), MorphVocab()
 
 
-def _russian_events(text: str, mentions: list[Mention], timexes: list[TimeExpression]) -> list[EventMention]:
+def _russian_events(text: str, mentions: list[Mention], timexes: list[TimeExpression],
+                    open_: set[int] | None = None) -> list[EventMention]:
     """Parse only the sentences that contain a word from the lexicon (natasha's syntax is the
     cost), in one batch: the chosen sentences joined by blank lines, mapped back by offset."""
     from natasha import Doc
@@ -864,11 +1033,11 @@ def _russian_events(text: str, mentions: list[Mention], timexes: list[TimeExpres
             t.stop += delta
         sent.start += delta
         sent.stop += delta
-        out.extend(_ru_sentence(text, sent, n, mentions, dated, vocab))
+        out.extend(_ru_sentence(text, sent, n, mentions, dated, vocab, open_))
     return out
 
 
-def _ru_sentence(text, sent, n, mentions, dated, vocab) -> list[EventMention]:
+def _ru_sentence(text, sent, n, mentions, dated, vocab, open_=None) -> list[EventMention]:
     out = []
     toks = {t.id: t for t in sent.tokens}
     kids: dict[str, list] = {}
@@ -882,7 +1051,7 @@ def _ru_sentence(text, sent, n, mentions, dated, vocab) -> list[EventMention]:
         if kind and t.pos == "NOUN" and head is not None and plover.RU_VERBS.get(head.lemma) == kind:
             continue  # "подписать договор": one event
         if kind:
-            out.append(_ru_event(text, t, kind, toks, kids, mentions, dated, sent, n))
+            out.append(_ru_event(text, t, kind, toks, kids, mentions, dated, sent, n, open_))
     return out
 
 
@@ -893,7 +1062,7 @@ def _ru_stems() -> re.Pattern:
     return re.compile("|".join(sorted(stems, key=len, reverse=True)))
 
 
-def _ru_event(text, t, kind, toks, kids, mentions, dated, sent, n) -> EventMention:
+def _ru_event(text, t, kind, toks, kids, mentions, dated, sent, n, open_=None) -> EventMention:
     anchor = t
     head = toks.get(t.head_id)
     if t.pos == "NOUN" and t.rel == "obj" and head is not None and head.pos == "VERB" \
@@ -924,8 +1093,21 @@ def _ru_event(text, t, kind, toks, kids, mentions, dated, sent, n) -> EventMenti
     date = next((d for d in dated if sent.start <= d.start < sent_end), None)
     place = next((m.canonical or m.text for m in mentions if m.label == "LOC" and sent.start <= m.start < sent_end
                   and text[max(0, m.start - 3):m.start].strip().lower() in ("в", "во")), None)
+    if open_ is not None and (t.pos == "NOUN" or _ru_points_back(anchor, subj, kids)):
+        open_.add(t.start)
     return EventMention(kind, mode, t.text, t.start, t.stop, source, target, place, date, n, sent.text,
                         0.8 if t.rel == "root" or anchor.rel == "root" else 0.6, others)
+
+
+_RU_PRONOUNS = frozenset("он она они мы оно".split())
+
+
+def _ru_points_back(verb, subj: list, kids: dict) -> bool:
+    """A finite verb without a subject of its own ("созвонились 7 октября") or with a pronoun or
+    "стороны" for one points back at the participants named before."""
+    if not subj:
+        return verb.pos == "VERB" and (verb.feats or {}).get("VerbForm") == "Fin"
+    return all(s.lemma in _RU_PRONOUNS or s.text.lower() in _ANAPHORIC for s in subj)
 
 
 def _ru_group(heads: list, kids: dict) -> list:

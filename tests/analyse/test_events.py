@@ -324,6 +324,101 @@ def test_reuses_given_doc_and_mentions():
     assert (e.source.country, e.target.country) == ("AZ", "RU")
 
 
+# ---------------------------------------------------------------- actors named in an earlier sentence
+
+def inferred(found: list[EventMention], kind: str, trigger: str) -> EventMention:
+    hits = [e for e in found if e.type == kind and trigger in e.trigger]
+    assert hits, [(e.type, e.trigger) for e in found]
+    return hits[0]
+
+
+def test_conversation_takes_the_participants_of_the_sentence_before():
+    found = events("Russian President Vladimir Putin and Azerbaijani President Ilham Aliyev have agreed to hold a "
+                   "meeting. The phone conversation took place on October 7.", anchor=dt.date(2025, 10, 8))
+    call = inferred(found, "CONSULT", "conversation")
+    assert call.actors_inferred and countries(call) == {"RU", "AZ"}
+    assert call.date.value == "2025-10-07"
+    own = inferred(found, "CONSULT", "meeting")
+    assert not own.actors_inferred and call.confidence < own.confidence
+
+
+@pytest.mark.parametrize("text, kind, trigger, sides", [
+    # a pronoun subject, the participants only named by the sentence before (no event there)
+    ("US Secretary of State Antony Blinken called Armenian Prime Minister Nikol Pashinyan on Monday. "
+     "They discussed the peace process.", "CONSULT", "discussed", {"US", "AM"}),
+    # "the two ministers": a phrase that points back
+    ("Armenian Foreign Minister Ararat Mirzoyan met Azerbaijani Foreign Minister Jeyhun Bayramov in Almaty. "
+     "The two ministers agreed to continue the talks.", "AGREE", "agreed", {"AM", "AZ"}),
+    # the event noun is the object of someone else's verb
+    ("Turkish President Recep Tayyip Erdogan received Ukrainian President Volodymyr Zelensky in Istanbul on "
+     "Friday. Moscow criticised the meeting.", "CONSULT", "meeting", {"TR", "UA"}),
+    # another type refers back to an event of its own type
+    ("Armenia and Azerbaijan signed a peace agreement in Washington. The deal ends decades of conflict.",
+     "AGREE", "deal", {"AM", "AZ"}),
+    # two sentences back, through a sentence that names nobody
+    ("Chinese Premier Li Qiang and Russian President Vladimir Putin held talks in Moscow on Tuesday. "
+     "Reporters waited outside for hours. The meeting lasted four hours.", "CONSULT", "meeting", {"CN", "RU"}),
+])
+def test_actors_from_the_sentence_before(text, kind, trigger, sides):
+    e = inferred(events(text), kind, trigger)
+    assert e.actors_inferred and countries(e) == sides, e
+
+
+def test_a_pointing_subject_is_replaced_and_the_own_target_kept():
+    e = inferred(events("Israeli aircraft attacked Gaza City overnight. The attack killed twelve people, "
+                        "medics said."), "ASSAULT", "killed")
+    assert e.actors_inferred and e.source.country == "IL" and e.target.text == "people"
+
+
+@pytest.mark.parametrize("text, kind, trigger", [
+    # another paragraph
+    ("Putin and Aliyev agreed to meet.\n\nThe talks in Geneva were postponed.", "CONSULT", "talks"),
+    # a headline is not the sentence before
+    ("Putin and Aliyev Agree to Meet\nThe phone conversation took place on October 7.", "CONSULT", "conversation"),
+    # the sentence names both sides itself, unattached: do not fetch others
+    ("Tokayev paid a visit to Armenia. He called on Yerevan and Baku to settle the conflict through "
+     "negotiations.", "CONSULT", "negotiations"),
+    # three people before: who took part is not known
+    ("US Secretary of State Antony Blinken, Armenian Prime Minister Nikol Pashinyan and Azerbaijani President "
+     "Ilham Aliyev attended the forum. The talks lasted an hour.", "CONSULT", "talks"),
+    # a verb without a subject of its own does not point back
+    ("Blinken met Pashinyan in Washington. The State Department stressed the importance of concluding peace.",
+     "AGREE", "concluding"),
+    # not a reciprocal event, and no event of its type before: no actors are lent
+    ("Armenia and Azerbaijan resumed talks in April. The ceasefire was violated on May 3.", "RETREAT", "ceasefire"),
+])
+def test_no_actors_lent(text, kind, trigger):
+    e = inferred(events(text), kind, trigger)
+    assert not e.actors_inferred and e.source is None and e.target is None, e
+
+
+def test_own_actors_are_never_replaced():
+    found = events("Putin met Aliyev in Sochi. Erdogan visited Baku on Friday.")
+    visit = inferred(found, "CONSULT", "visited")
+    assert not visit.actors_inferred and visit.target.country == "AZ"
+
+
+def test_seed_phone_call_has_the_presidents():
+    found = find_events(example("004"), "en")
+    call = inferred(found, "CONSULT", "conversation")
+    assert call.date.value == "XXXX-10-07" and call.actors_inferred
+    assert {call.source.name, call.target.name} >= {"Vladimir Putin", "Ilham Aliyev"} or countries(call) == {"RU", "AZ"}
+
+
+def test_russian_actors_from_the_sentence_before():
+    found = find_events("Президент России Владимир Путин и президент Азербайджана Ильхам Алиев договорились провести "
+                        "встречу. Телефонный разговор состоялся 7 октября.", "ru", anchor=dt.date(2025, 10, 8))
+    call = inferred(found, "CONSULT", "разговор")
+    assert call.actors_inferred and countries(call) == {"RU", "AZ"}
+    # "стороны": a subject that points back; the sides named by the sentence before
+    found = find_events("Министры иностранных дел Армении и Азербайджана встретились в Алматы. "
+                        "Стороны обсудили проект мирного договора.", "ru")
+    assert countries(inferred(found, "CONSULT", "обсудили")) == {"AM", "AZ"}
+    # a blank line between: another paragraph
+    found = find_events("Путин и Алиев провели переговоры в Москве.\n\nПереговоры продлились три часа.", "ru")
+    assert not inferred(found, "CONSULT", "Переговоры").actors_inferred
+
+
 # ---------------------------------------------------------------- benchmark
 
 def _eval_module():

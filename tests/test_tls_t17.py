@@ -1,0 +1,53 @@
+"""The Timeline17 benchmark's date signals and summaries, on made-up article features (no data needed)."""
+from __future__ import annotations
+
+import datetime as dt
+import importlib.util
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _tls():
+    spec = importlib.util.spec_from_file_location("tls_t17", ROOT / "benchmarks" / "tls_t17.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def _arts():
+    # (key, publication date); features: lines, dates [line, value, inferred, explicit], events
+    feats = {
+        "a/1": {"lines": ["The rig exploded on Tuesday killing eleven workers .", "BP said it was sorry ."],
+                "dates": [[0, "2010-04-20", True, False]],
+                "events": [[0, "ASSAULT", "occurred", 0.9, "2010-04-20", ["rig"]]]},
+        "a/2": {"lines": ["Officials met on Wednesday to discuss the spill response ."],
+                "dates": [[0, "2010-04-21", True, False]], "events": []},
+        "a/3": {"lines": ["Officials met again on April 21 and on Thursday ."],
+                "dates": [[0, "2010-04-21", True, True], [0, "2010-04-22", True, False]], "events": []},
+        "b/1": {"lines": ["Since the April 20 explosion , oil has leaked into the Gulf ."],
+                "dates": [[0, "2010-04-20", True, True]], "events": []},
+    }
+    pubs = {"a/1": "2010-04-21", "a/2": "2010-04-22", "a/3": "2010-04-22", "b/1": "2010-05-30"}
+    return [(k, dt.date.fromisoformat(p), None) for k, p in pubs.items()], feats
+
+
+def test_signals_and_methods():
+    tls = _tls()
+    arts, feats = _arts()
+    mention, event_art, sents, pubcount, extra = tls.collect(arts, feats, "2010-04-20", "2010-06-01")
+    assert {d: len(v) for d, v in mention.items()} == {"2010-04-20": 2, "2010-04-21": 2, "2010-04-22": 1}
+    # only b/1 looks back at a day it names ("the April 20 explosion", 40 days on)
+    assert extra["refs"] == {"2010-04-20": 1}
+    assert extra["merged"] == {"2010-04-20": 1}
+    df = Counter()
+    for ss in sents.values():
+        for s in ss:
+            df.update(set(tls.tokens(s)))
+    n = sum(len(ss) for ss in sents.values())
+    # a tie on mentions: the count breaks it by the earlier date, the later reference by evidence
+    assert tls.select_dates("mention", 1, mention, event_art, sents, pubcount, df, n, extra) == ["2010-04-20"]
+    assert tls.select_dates("refs", 2, mention, event_art, sents, pubcount, df, n, extra) == ["2010-04-20", "2010-04-21"]
+    summary = tls.summarise("2010-04-21", 1, sents, df, n)
+    assert len(summary) == 1 and "met" in summary[0]
