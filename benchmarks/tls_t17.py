@@ -14,7 +14,9 @@ and F1 is taken of the averages.
 The system under test (storyline): every article is read with
 ``storyline.analyse.timex.find_timexes`` anchored at its publication date; only
 day-precision DATE values inside the task window are candidates (the window is a
-filter as in news-tls, never a score: its first/last dates get no bonus).
+filter as in news-tls, never a score: its first/last dates get no bonus). A page or
+comment timestamp (a day written with its year beside a clock time, ``is_stamp``) is
+no mention (``--stamps`` counts them, as before).
 Sentences that mention a day are parsed and run through
 ``storyline.analyse.events.find_events``. A date's score is the number of articles
 that mention it (default ``--method mention``). Two variants did not help on dev
@@ -28,6 +30,8 @@ sentences with an event trigger, de-duplicated. Two more signals, neither the de
 after the date that name it explicitly, "the April 20 explosion"), ``--method merged`` adds
 log(1 + articles reporting the best-supported single event dated that day: same PLOVER type
 and actors). ``--half even|odd`` scores every other task, for a fit/measure cross-check.
+``--errors`` prints, per task, the gold dates missed and the wrong dates picked, each with
+its class (``classify_errors``), and the totals.
 
     .venv/bin/python benchmarks/tls_t17.py --data ../shared/data/t17
 
@@ -50,10 +54,22 @@ import time
 from collections import Counter, defaultdict
 from pathlib import Path
 
-FEATURE_VERSION = "4"
+FEATURE_VERSION = "5"
 DATE_LINE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 EXPLICIT = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?(?:\s|$)|\d{1,4}[/.-]\d{1,2}", re.I)
 DASHES = re.compile(r"^-{5,}\s*$")
+# A page or comment timestamp: a day with its year beside a clock time ("Jun 16, 2010 2:59 pm EDT",
+# "Posted by: x | June 16, 2010 3:46 PM", "At 18:01 1st Jun 2010, x wrote:"). It dates the page, not an event.
+CLOCK = re.compile(r"(?i)\b\d{1,2}[:.]\d{2}\b|\b\d{1,2}\s*[ap]\.?m\b")
+YEAR = re.compile(r"\b(?:1[89]|20)\d\d\b")
+STAMP_REACH = 25  # characters on either side of the date
+
+
+def is_stamp(line: str, start: int, end: int) -> bool:
+    """Whether the day at ``line[start:end]`` is a timestamp: written with its year, a clock time beside it."""
+    if not YEAR.search(line[start:end]):
+        return False
+    return bool(CLOCK.search(line[max(0, start - STAMP_REACH):start]) or CLOCK.search(line[end:end + STAMP_REACH]))
 
 
 # ------------------------------------------------------------------ data
@@ -161,8 +177,11 @@ def article_features(path: Path, pub: dt.date, with_events: bool = True) -> dict
     for t in find_timexes(text, pub, "en") if text else []:
         if t.type == "DATE" and t.precision == "day" and t.value and len(t.value) == 10:
             # explicit: the text names the day ("April 20", "20/4"), not only relative to the article
-            # ("Tuesday", "yesterday")
-            dates.append([line_of(t.start, starts), t.value, bool(t.inferred), bool(EXPLICIT.search(t.text))])
+            # ("Tuesday", "yesterday"); stamp: a page or comment timestamp (``is_stamp``)
+            li = line_of(t.start, starts)
+            off = t.start - starts[li]
+            dates.append([li, t.value, bool(t.inferred), bool(EXPLICIT.search(t.text)),
+                          is_stamp(clean[li], off, off + len(t.text)), t.text])
     events = []
     dated_lines = sorted({d[0] for d in dates})
     if with_events and dated_lines:
@@ -236,9 +255,10 @@ def tokens(s: str) -> list[str]:
     return [w for w in TOKEN.findall(s.lower()) if w not in STOP and len(w) > 1]
 
 
-def collect(arts, feats, start, end):
+def collect(arts, feats, start, end, stamps=False):
     """Per date: the articles mentioning it, the articles where an event carries it, its sentences,
-    and the two signals of ``--method refs`` / ``merged`` (in ``extra``)."""
+    and the two signals of ``--method refs`` / ``merged`` (in ``extra``). Timestamps (``is_stamp``)
+    are no mention unless ``stamps``."""
     mention = defaultdict(set)
     event_art = defaultdict(set)
     later_refs = defaultdict(set)  # articles published >= REF_LAG days after the date that name it
@@ -252,8 +272,9 @@ def collect(arts, feats, start, end):
         ev_lines = defaultdict(list)
         for li, typ, mode, conf, dv, *rest in f["events"]:
             ev_lines[li].append((typ, mode, conf, dv, tuple(rest[0]) if rest else ()))
-        for li, val, _inferred, *explicit in f["dates"]:
-            if not (start <= val <= end):
+        for li, val, _inferred, *more in f["dates"]:
+            explicit = more[:1]
+            if not (start <= val <= end) or (not stamps and len(more) > 1 and more[1]):
                 continue
             mention[val].add(key)
             if explicit and explicit[0] and (pub - dt.date.fromisoformat(val)).days >= REF_LAG:
@@ -294,7 +315,8 @@ def cos(a: dict, b: dict) -> float:
     return sum(x * b.get(w, 0.0) for w, x in a.items())
 
 
-def select_dates(method, l, mention, event_art, sents, pubcount, df, n_docs, extra=None):
+def select_dates(method, l, mention, event_art, sents, pubcount, df, n_docs, extra=None, tie="earlier"):
+    """The l best dates; among dates of equal score the earlier wins (``tie="later"``: the later)."""
     cands = sorted(mention)
     if method == "pubcount":
         ranked = sorted(pubcount, key=lambda d: (-pubcount[d], d))
@@ -313,7 +335,8 @@ def select_dates(method, l, mention, event_art, sents, pubcount, df, n_docs, ext
             score[d] = math.log1p(m) + MERGED_WEIGHT * math.log1p(extra.get("merged", {}).get(d, 0)) + 1e-6 * m
         else:
             score[d] = m + len(event_art.get(d, ()))
-    ranked = sorted(cands, key=lambda d: (-score[d], d))
+    order = {d: i if tie == "earlier" else -i for i, d in enumerate(cands)}
+    ranked = sorted(cands, key=lambda d: (-score[d], order[d]))
     if method in ("mention", "event", "refs", "merged"):
         return ranked[:l]
     # full: demote a date whose sentences mostly repeat those of an already chosen date
@@ -381,6 +404,84 @@ def summarise(d, k, sents, df, n_docs, support=None):
     return out
 
 
+# ------------------------------------------------------------------ error analysis
+
+MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December"]
+
+
+def _surface(d: dt.date) -> re.Pattern:
+    """The ways a text can name a day: "April 20(th)", "Apr. 20", "20(th) (of) April", "2010-04-20", "4/20"."""
+    name = MONTHS[d.month - 1]
+    mon = "(?:" + name + "|" + name[:3] + r"\.?" + (r"|Sept\.?" if d.month == 9 else "") + ")"
+    day = f"0?{d.day}(?:st|nd|rd|th)?"
+    return re.compile(rf"\b{mon}\s+{day}\b(?!\s*\d)|\b{day}\s+(?:of\s+)?{mon}\b|\b{d.isoformat()}\b"
+                      rf"|\b0?{d.month}/0?{d.day}\b")
+
+
+def classify_errors(arts, feats, mention, gold_dates, pred_dates) -> tuple[list, list]:
+    """Why a gold date was missed, and what kind of date was picked instead.
+
+    Missed gold date: ``a-absent`` (never extracted, no article names it; ``a-pubdate-only`` if an
+    article was published that day), ``a-expression`` (an article names it as "Month D" or "D Month"
+    but no timex covers it), ``b-resolved`` (a timex covers that name, its year inferred, and
+    resolves it to another day further from the article's publication than the gold day), ``c-outranked`` (extracted, too few articles; ``c-tie`` when
+    tied with the last date picked). Wrong pick, first class that fits: ``adjacent`` (one day
+    from a gold date), ``future`` (at least half of its articles were published before it: a
+    scheduled event), ``pubday`` (half published on it), ``background`` (half published a week
+    or more later), ``other``.
+    """
+    pub_of = {k: p for k, p, _ in arts}
+    pubs = Counter(p.isoformat() for _, p, _ in arts)
+    ranked = sorted(mention, key=lambda d: (-len(mention[d]), d))
+    cutoff = len(mention[pred_dates[-1]]) if pred_dates and pred_dates[-1] in mention else 0
+    missed = []
+    for g in gold_dates:
+        if g in pred_dates:
+            continue
+        if g in mention:
+            n = len(mention[g])
+            missed.append((g, "c-tie" if n == cutoff else "c-outranked", n, ranked.index(g) + 1))
+            continue
+        gd = dt.date.fromisoformat(g)
+        pat, cls = _surface(gd), None
+        for key, pub, _ in arts:
+            f = feats[key]
+            for li, line in enumerate(f["lines"]):
+                for m in pat.finditer(detok(line)):
+                    on_line = [d for d in f["dates"] if d[0] == li and len(d) > 5 and m.group() in d[5]]
+                    # resolved elsewhere though the article is nearer the gold day than the value it chose
+                    if any(d[1] != g and not YEAR.search(d[5])
+                           and abs((gd - pub).days) < abs((dt.date.fromisoformat(d[1]) - pub).days)
+                           for d in on_line):
+                        cls = "b-resolved"
+                    elif not on_line and cls is None:
+                        cls = "a-expression"
+        if cls is None:
+            cls = "a-pubdate-only" if pubs.get(g) else "a-absent"
+        missed.append((g, cls, 0, None))
+    golds = [dt.date.fromisoformat(g) for g in gold_dates]
+    wrong = []
+    for d in pred_dates:
+        if d in gold_dates:
+            continue
+        dd = dt.date.fromisoformat(d)
+        ps = [pub_of[k] for k in mention.get(d, ())]
+        n = len(ps) or 1
+        if min(abs((g - dd).days) for g in golds) <= 1:
+            cls = "adjacent"
+        elif sum(p < dd for p in ps) * 2 >= n:
+            cls = "future"
+        elif sum(p == dd for p in ps) * 2 >= n:
+            cls = "pubday"
+        elif sum((p - dd).days >= 7 for p in ps) * 2 >= n:
+            cls = "background"
+        else:
+            cls = "other"
+        wrong.append((d, cls, len(ps)))
+    return missed, wrong
+
+
 # ------------------------------------------------------------------ evaluation
 
 
@@ -404,6 +505,12 @@ def main(argv=None):
     ap.add_argument("--no-rouge", action="store_true", help="date F1 only (fast)")
     ap.add_argument("--half", choices=["even", "odd"],
                     help="only the tasks with even (or odd) index in sorted order, for a fit/measure cross-check")
+    ap.add_argument("--stamps", action="store_true",
+                    help="count page and comment timestamps as mentions (before this round's default)")
+    ap.add_argument("--tie", default="earlier", choices=["earlier", "later"],
+                    help="which of two dates of equal score goes first (docs/quality.md, Timeline17)")
+    ap.add_argument("--errors", action="store_true",
+                    help="print, per task, the gold dates missed and the wrong dates picked, classified (classify_errors)")
     ap.add_argument("--rouge", default="original", choices=["original", "reimpl"],
                     help="tilse ROUGE backend: original ROUGE-1.5.5 (default, as news-tls) or tilse's python reimplementation")
     args = ap.parse_args(argv)
@@ -424,6 +531,7 @@ def main(argv=None):
                                                      rouge_computation=args.rouge)
     feats: dict = {}
     sums = Counter()
+    error_counts: Counter = Counter()
     n_articles = 0
     for task in tasks:
         gold = task["gold"]
@@ -436,14 +544,14 @@ def main(argv=None):
         if missing:
             feats.update(load_features(missing, None if args.no_cache else args.cache, with_events, args.workers))
         n_articles = len(feats)
-        mention, event_art, sents, pubcount, extra = collect(arts, feats, start, end)
+        mention, event_art, sents, pubcount, extra = collect(arts, feats, start, end, args.stamps)
         df = Counter()
         n_docs = 0
         for d, ss in sents.items():
             for s in ss:
                 n_docs += 1
                 df.update(set(tokens(s)))
-        pred_dates = select_dates(args.method, l, mention, event_art, sents, pubcount, df, n_docs, extra)
+        pred_dates = select_dates(args.method, l, mention, event_art, sents, pubcount, df, n_docs, extra, args.tie)
         pred = {d: summarise(d, k, sents, df, n_docs, extra["support"]) for d in pred_dates}
         p, r = date_prf(list(pred), gold_dates)
         row = {"task": task["name"], "l": l, "k": k, "articles": len(arts), "date_p": p, "date_r": r,
@@ -460,6 +568,14 @@ def main(argv=None):
                 row[short + "_f1"] = res[m]["f_score"]
         print("  ".join(f"{k_}={v:.3f}" if isinstance(v, float) else f"{k_}={v}" for k_, v in row.items()),
               flush=True)
+        if args.errors:
+            missed, wrong = classify_errors(arts, feats, mention, gold_dates, pred_dates)
+            for g, cls, n, rank in missed:
+                print(f"    missed {g} {cls}" + (f" articles={n} rank={rank}" if rank else ""))
+                error_counts["missed " + cls] += 1
+            for d, cls, n in wrong:
+                print(f"    wrong  {d} {cls} articles={n}")
+                error_counts["wrong " + cls] += 1
     n = len(tasks)
     out = {"method": args.method, "tasks": n}
     for m in ("date", "ar1", "ar2"):
@@ -473,6 +589,8 @@ def main(argv=None):
         "ROUGE-1.5.5 (perl, via tilse's pyrouge)" if args.rouge == "original" else "tilse python reimplementation")
     out["articles"] = n_articles
     out["seconds"] = round(time.time() - t0, 1)
+    if args.errors:
+        print("ERRORS " + json.dumps(dict(sorted(error_counts.items()))))
     print(f"AVERAGE over {n} tasks: date F1 {out['date_f1']:.3f}"
           + ("" if evaluator is None else f"  AR-1 F1 {out['ar1_f1']:.3f}  AR-2 F1 {out['ar2_f1']:.3f}"))
     print(json.dumps({k_: (round(v, 4) if isinstance(v, float) else v) for k_, v in out.items()}))

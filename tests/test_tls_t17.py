@@ -51,3 +51,42 @@ def test_signals_and_methods():
     assert tls.select_dates("refs", 2, mention, event_art, sents, pubcount, df, n, extra) == ["2010-04-20", "2010-04-21"]
     summary = tls.summarise("2010-04-21", 1, sents, df, n)
     assert len(summary) == 1 and "met" in summary[0]
+
+
+def test_timestamps_are_no_mention():
+    tls = _tls()
+    line = "Posted by: dakotahgeo | June 16, 2010 3:46 PM | Report abuse"
+    i = line.index("June")
+    assert tls.is_stamp(line, i, i + len("June 16, 2010"))
+    line = "At 18:01 1st Jun 2010, Jericoa wrote: It looks like a witch hunt"
+    i = line.index("1st")
+    assert tls.is_stamp(line, i, i + len("1st Jun 2010"))
+    # an event with its hour is no timestamp when the year is not written with it
+    line = "The rig exploded on April 20 at 9:45 pm, killing 11 workers ."
+    i = line.index("April")
+    assert not tls.is_stamp(line, i, i + len("April 20"))
+    assert not tls.is_stamp("BP was fined on June 16, 2010 by the court .", 16, 29)
+    arts, feats = _arts()
+    feats["a/2"]["dates"] = [[0, "2010-04-21", False, True, True, "April 21, 2010"]]
+    mention = tls.collect(arts, feats, "2010-04-20", "2010-06-01")[0]
+    assert {d: len(v) for d, v in mention.items()} == {"2010-04-20": 2, "2010-04-21": 1, "2010-04-22": 1}
+    mention = tls.collect(arts, feats, "2010-04-20", "2010-06-01", stamps=True)[0]
+    assert len(mention["2010-04-21"]) == 2
+
+
+def test_error_classes():
+    tls = _tls()
+    arts, feats = _arts()
+    feats["b/1"]["lines"].append("A hearing on 3 May 2010 was postponed to a later day .")
+    mention = tls.collect(arts, feats, "2010-04-20", "2010-06-01")[0]
+    gold = ["2010-04-20", "2010-04-25", "2010-05-03", "2010-05-30", "2010-05-31"]
+    missed, wrong = tls.classify_errors(arts, feats, mention, gold, ["2010-04-20", "2010-04-21", "2010-04-22"])
+    assert [(g, c) for g, c, *_ in missed] == [
+        ("2010-04-25", "a-absent"),        # nobody names it
+        ("2010-05-03", "a-expression"),    # named, but no timex in the features covers it
+        ("2010-05-30", "a-pubdate-only"),  # only an article's publication day
+        ("2010-05-31", "a-absent"),
+    ]
+    # 04-21 is a day from gold 04-20; 04-22 is three days from gold, its one article published on it
+    assert wrong == [("2010-04-21", "adjacent", 2), ("2010-04-22", "pubday", 1)]
+    assert tls._surface(dt.date(2010, 9, 4)).search("on Sept. 4th the well was sealed")

@@ -265,7 +265,8 @@ class Ctx:
             kind = _en_cue(w, [x for _, x in words[max(0, i - 3):i]])
             if kind == "none":
                 continue
-            dist = start - pos if pos < start else pos - end
+            # gaps between the span and the word's nearer edge: "said Monday it would" is past
+            dist = start - (pos + len(w)) if pos < start else pos - end
             if dist < best_dist:
                 best, best_dist = kind, dist
         return best

@@ -128,6 +128,10 @@ def test_weekday_follows_tense():
     assert only("The minister will fly to Nairobi on Friday.", anchor).value == "1998-08-14"
     # A weekday equal to the anchor's is the anchor itself, not a week back.
     assert only("Officials said Wednesday the embassy reopened.", anchor).value == "1998-08-12"
+    # The nearest cue is measured from the word's nearer edge: "said" right before the weekday
+    # outweighs "would" a few words after it (T17: "BP said Monday it would compensate people").
+    assert only("BP said Monday it would compensate people.", anchor).value == "1998-08-10"
+    assert only("The judge concluded on Monday that it would not help.", anchor).value == "1998-08-10"
 
 
 def test_explicit_dates_and_numeric_forms():
