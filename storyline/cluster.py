@@ -362,14 +362,19 @@ class StoryClusterer:
     posting_cap : a key's posting list keeps only the most recently changed stories, so
         the work per article stays bounded however large the store grows.
     candidates : stories scored exactly per article (the best by index overlap).
+    size_prior : among stories above the threshold, a story of ``n`` articles ranks
+        ``1 + size_prior * ln n`` times its score (a broad story's centroid is blunter).
+    min_df : an article is compared on keys at least this many earlier articles had.
+    absorb_min_df : a joining article adds to its story only keys this many earlier
+        articles had (a key seen once can match nothing; it only weighs on the norm).
     embedding_weight : weight of an optional dense-vector cosine (0: off).
     """
 
-    def __init__(self, threshold: float = 0.04, merge_threshold: float = 0.2, merge_every: int = 16,
+    def __init__(self, threshold: float = 0.035, merge_threshold: float = 0.2, merge_every: int = 16,
                  w_terms: float = 0.6, w_entities: float = 0.4, bigram_weight: float = 0.0,
                  w_dates: float = 0.1, place_floor: float = 0.15, place_agree: float = 0.8,
                  place_share: float = 0.25, time_scale_days: float = 60.0, time_floor: float = 0.2,
-                 half_life_days: float = 90.0, min_df: int = 1, absorb_min_df: int = 1, size_prior: float = 0.3,
+                 half_life_days: float = 90.0, min_df: int = 0, absorb_min_df: int = 1, size_prior: float = 0.3,
                  max_article_terms: int = 500, centroid_terms: int = 3000, centroid_entities: int = 300,
                  index_terms: int = 30, index_entities: int = 20, query_terms: int = 20,
                  posting_cap: int = 200, candidates: int = 20, embedding_weight: float = 0.0):
@@ -426,9 +431,9 @@ class StoryClusterer:
         """
         if f.article_id in self._article_story:
             return self.story_of(f.article_id)
-        # Compared without keys fewer than ``min_df`` earlier articles had: a key no story
-        # holds cannot match and would only dilute the cosine (with the largest IDF of
-        # all). The story still learns every key.
+        # Compared on all its keys by default (``min_df`` 0): keys no earlier article had
+        # lower the cosine, and should — they are the evidence that this is something new.
+        # Dropping them made the second article of a stream look like the first.
         best, score = self._best_story(self._vectorise(f, self.min_df), f.date)
         if best is not None and score >= self.threshold:
             story = self._stories[best]
