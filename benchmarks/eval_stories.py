@@ -23,11 +23,22 @@ that share periods, regions and vocabulary):
 * ``--holdout``: leave-one-topic-out: the threshold that is best on the other
   topics is scored on the held-out topic mixed into the rest.
 * ``--sweep 0.1,0.15,...``: F1 at each threshold (is the curve flat?).
-* ``--signals``: ablation table: words only, + entities, + places gate, + time.
+* ``--signals``: ablation table: words only, + entities, + places gate, + time
+  (and, with ``--embeddings``, + embeddings at each ``--embedding-weights``).
+* ``--embeddings``: dense embeddings (title + lede, all-MiniLM-L6-v2 from the
+  optional extra ``storyline[embed]``) attached to every article's features and
+  weighed by ``embedding_weight`` (the first of ``--embedding-weights`` for the
+  sweep and the final line, unless ``--param embedding_weight=...`` says
+  otherwise). They are cached in ``--embed-cache`` (default: beside ``--cache``).
+  Under ``--perturb twins`` embeddings are left out (the features only): the
+  perturbation renames entity keys and words, not the text, so embeddings of the
+  original text would still tell that both twins are one story. ``--perturb
+  align`` only moves dates, so embeddings stay.
 
 Usage:
     python benchmarks/eval_stories.py --data FOLDER [--threshold T] [--cache FILE]
         [--perturb twins|align|twins+align] [--sweep T1,T2,..] [--signals] [--holdout]
+        [--embeddings [--embedding-weights W1,W2,..] [--embed-cache FILE]]
 
 Entity mentions are found on the first ``--ner-chars`` characters of each
 article (spaCy small over ~2,300 articles takes about a minute on 2 cores);
@@ -124,6 +135,33 @@ def pool_features(docs: list[Doc], ner_chars: int, cache: Path | None) -> list[A
     mentions = find_all_mentions(docs, ner_chars, cache)
     return [features(i, d.text, title_of(d.text), d.date, "en", d.outlet, ms, ner_chars=ner_chars)
             for i, (d, ms) in enumerate(zip(docs, mentions))]
+
+
+# ---------------------------------------------------------------- embeddings (cached)
+
+
+def embed_all(docs: list[Doc], cache: Path | None) -> list[tuple[float, ...]]:
+    """Dense embeddings of each doc's title and lede (``storyline.embed``), through a cache file."""
+    from storyline.embed import MODEL_NAME, article_text, embed_texts
+
+    texts = [article_text(title_of(d.text), d.text.split("\n", 1)[1] if "\n" in d.text else "") for d in docs]
+    keys = [hashlib.sha1(f"{MODEL_NAME}\0{t}".encode()).hexdigest() for t in texts]
+    known: dict[str, list] = {}
+    if cache is not None and cache.exists():
+        with gzip.open(cache, "rt", encoding="utf-8") as fh:
+            known = json.load(fh)
+    todo = sorted({k: i for i, k in reversed(list(enumerate(keys))) if k not in known}.values())
+    if todo:
+        started = time.perf_counter()
+        for i, vec in zip(todo, embed_texts([texts[i] for i in todo])):
+            known[keys[i]] = [round(x, 6) for x in vec]
+        seconds = time.perf_counter() - started
+        print(f"embeddings: {len(todo)} articles in {seconds:.1f}s ({len(todo) / seconds:.1f} articles/s)",
+              file=sys.stderr)
+        if cache is not None:
+            with gzip.open(cache, "wt", encoding="utf-8") as fh:
+                json.dump(known, fh)
+    return [tuple(known[k]) for k in keys]
 
 
 # ---------------------------------------------------------------- perturbed pools
@@ -265,10 +303,16 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--ner-chars", type=int, default=2000)
     ap.add_argument("--cache", type=Path, default=None, help="gzipped JSON cache of mentions")
     ap.add_argument("--perturb", choices=["none", "twins", "align", "twins+align"], default="none")
+    ap.add_argument("--twin-seed", type=int, default=0, help="twins: 0 alternates articles; else a hashed split")
+    ap.add_argument("--twin-words", type=float, default=0.5, help="twins: share of a topic's own words respelled")
     ap.add_argument("--sweep", default=None, help="comma-separated thresholds")
     ap.add_argument("--signals", action="store_true", help="ablation table of the similarity's parts")
     ap.add_argument("--holdout", action="store_true", help="leave-one-topic-out threshold transfer")
     ap.add_argument("--param", action="append", default=[], help="NAME=VALUE clusterer parameter")
+    ap.add_argument("--embeddings", action="store_true", help="add dense embeddings (extra storyline[embed])")
+    ap.add_argument("--embedding-weights", default="0.2,0.4", help="embedding_weight values for --signals")
+    ap.add_argument("--embed-cache", type=Path, default=None,
+                    help="gzipped JSON cache of embeddings (default: beside --cache)")
     args = ap.parse_args(argv)
 
     docs = load_pool(args.data)
@@ -278,21 +322,40 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     fs = pool_features(docs, args.ner_chars, args.cache)
     print(f"features: {len(fs)} articles in {time.perf_counter() - started:.1f}s", file=sys.stderr)
+    weights = [float(w) for w in args.embedding_weights.split(",") if w] if args.embeddings else []
+    if args.embeddings and "twins" in args.perturb:
+        print("embeddings: left out under --perturb twins (the text they come from is not perturbed)",
+              file=sys.stderr)
+        weights = []
+    elif args.embeddings:
+        embed_cache = args.embed_cache
+        if embed_cache is None and args.cache is not None:
+            embed_cache = args.cache.with_name(args.cache.name.split(".")[0] + ".embeddings.json.gz")
+        try:
+            vectors = embed_all(docs, embed_cache)
+        except ImportError as exc:  # storyline.embed.EmbeddingsUnavailable: the extra is missing
+            print(f"--embeddings: {exc}", file=sys.stderr)
+            return 2
+        fs = [dataclasses.replace(f, embedding=v) for f, v in zip(fs, vectors)]
     gold = [d.topic for d in docs]
     if "twins" in args.perturb:
-        gold, fs = twins(docs, fs)
+        gold, fs = twins(docs, fs, seed=args.twin_seed, words=args.twin_words)
     if "align" in args.perturb:
         fs = align(docs, fs)
-    params = {k: float(v) if "." in v else int(v) for k, v in (p.split("=", 1) for p in args.param)}
+    params = {k: float(v) if any(c in v for c in ".eE") else int(v) for k, v in (p.split("=", 1) for p in args.param)}
     if args.threshold is not None:
         params["threshold"] = args.threshold
+    if weights and "embedding_weight" not in params:
+        params["embedding_weight"] = weights[0]
     print(f"pool: {len(fs)} articles, {len(set(gold))} gold stories, perturb={args.perturb}", file=sys.stderr)
 
     if args.signals:
         thresholds = [float(t) for t in (args.sweep or "").split(",") if t] or [params.get("threshold", 0.2)]
         print("| signals | " + " | ".join(f"F1 @ {t}" for t in thresholds) + " |")
         print("|---|" + "---|" * len(thresholds))
-        for name, extra in SIGNALS:
+        rows = [(name, {**extra, "embedding_weight": 0.0}) for name, extra in SIGNALS]
+        rows += [(f"+ embeddings (weight {w})", {"embedding_weight": w}) for w in weights]
+        for name, extra in rows:
             row = [run(fs, gold, **{**params, **extra, "threshold": t})["bcubed_f1"] for t in thresholds]
             print(f"| {name} | " + " | ".join(f"{x:.3f}" for x in row) + " |")
     elif args.sweep:
@@ -306,12 +369,13 @@ def main(argv: list[str] | None = None) -> int:
     result = run(fs, gold, **params)
     result["threshold"] = params.get("threshold", StoryClusterer().threshold)
     result["perturb"] = args.perturb
+    result["embedding_weight"] = params.get("embedding_weight", 0.0)
     print(json.dumps(result))
     return 0
 
 
 def holdout(fs: list[ArticleFeatures], gold: list[str], params: dict,
-            grid=(0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4)) -> None:
+            grid=(0.02, 0.03, 0.04, 0.05, 0.06, 0.08, 0.1)) -> None:
     """Pick the threshold on all topics but one, score the pool with that threshold."""
     topics = sorted(set(gold))
     print("| held-out topic | best threshold on the rest | F1 rest | F1 full pool at it |\n|---|---|---|---|")
