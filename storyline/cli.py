@@ -333,15 +333,15 @@ def timeline(
     as_json: bool = JsonOption,
 ) -> None:
     """A dated timeline of the key events for an entity or a pair of entities, with sources."""
-    from .timeline import key_events, merge, to_markdown
+    from .timeline import timeline as build_timeline, to_markdown
 
     names = list(between) if between else ([entity] if entity else [])
     with _open(db) as store:
-        rows = store.event_rows(actors=_actor_sides(store, names) if names else None,
-                                date_from=date_from, date_to=date_to,
-                                article_ids=store.story_article_ids(story) if story is not None else None)
+        entries = build_timeline(store, actors=_actor_sides(store, names) if names else None,
+                                 date_from=date_from, date_to=date_to,
+                                 article_ids=store.story_article_ids(story) if story is not None else None,
+                                 limit=limit or None, background=background)
         label = store.story(story)["label"] if story is not None and store.story(story) else None
-    entries = key_events(merge(rows), limit=limit or None, background=background)
     fmt = "json" if as_json else fmt
     if fmt == "md":
         sys.stdout.write(to_markdown(entries, "Timeline: " + (label or " and ".join(names) or "all events")) + "\n")

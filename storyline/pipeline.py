@@ -322,25 +322,45 @@ def _anchor(published: str | None):
 # --- stories --------------------------------------------------------------------
 
 
-def cluster(store: Store, *, rebuild: bool = False) -> dict:
+CLUSTER_BATCH = 1000  # articles per transaction when adding to the stories in the store
+
+
+def cluster(store: Store, *, rebuild: bool = False, params: dict | None = None,
+            batch_size: int = CLUSTER_BATCH) -> dict:
     """Put analysed articles into stories: only the new ones, or all again (``rebuild``) in date order.
 
-    The clusterer's whole state lives in the store, so the next ingest goes on
-    from where this one stopped; new articles are compared with story
-    centroids found through its inverted index, not with every article.
+    New articles are added in batches of ``batch_size``, one transaction each.
+    A batch reads from the store only the clusterer state it touches (its keys'
+    document frequencies, the posting lists it looks up, the candidate stories)
+    and writes back only what changed, so its cost does not grow with the store
+    (see ``storyline.cluster_store``); the stories are the same as clustering
+    the whole stream in memory. ``rebuild`` clusters every article from scratch
+    in memory and rewrites all story tables. ``params`` are the clusterer's
+    parameters when it starts from scratch (a rebuild or a store without
+    stories); a store goes on with the parameters it was started with.
     """
-    from .analyse.mentions import Mention
-    from .cluster import StoryClusterer, features
+    from . import cluster_store
+    from .cluster import StoryClusterer
 
-    state = None if rebuild else store.story_state()
-    clusterer = StoryClusterer.from_state(state) if state else StoryClusterer()
     rows = store.unclustered(rebuild=rebuild)
-    for row in rows:
-        mentions = [Mention(**m) for m in store.mention_rows(row["id"])]
-        date = _anchor(row["published"])
-        clusterer.add(features(row["id"], row["text"], row["title"], date, row["language"], row["outlet"],
-                               mentions=mentions))
-    if rows or rebuild:
+    if rebuild:
+        clusterer = StoryClusterer(**(params or {}))
+        for row in rows:
+            clusterer.add(article_features(store, row))
         with store.transaction():
-            store.save_stories(clusterer.state(), clusterer.stories(), clusterer.assignments())
-    return {"articles": len(rows), "stories": len(clusterer.stories())}
+            cluster_store.write_all(store.conn, clusterer)
+    for i in range(0, 0 if rebuild else len(rows), batch_size):
+        fs = [article_features(store, row) for row in rows[i:i + batch_size]]
+        with store.transaction():
+            cluster_store.add_batch(store.conn, fs, params)
+    return {"articles": len(rows), "stories": cluster_store.story_count(store.conn)}
+
+
+def article_features(store: Store, row: dict):
+    """What clustering needs of a stored article (a row of ``Store.unclustered``)."""
+    from .analyse.mentions import Mention
+    from .cluster import features
+
+    mentions = [Mention(**m) for m in store.mention_rows(row["id"])]
+    return features(row["id"], row["text"], row["title"], _anchor(row["published"]), row["language"],
+                    row["outlet"], mentions=mentions)

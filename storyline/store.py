@@ -219,6 +219,45 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX story_articles_story ON story_articles(story_id);
     """,
+    # 5: the clusterer's state as rows, so that adding a batch reads and writes only what it touches
+    # (storyline.cluster_store; a migration-4 story_state blob is converted on the next cluster, then emptied)
+    """
+    CREATE TABLE story_clusterer (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        version INTEGER NOT NULL,
+        params TEXT NOT NULL,
+        n_docs INTEGER NOT NULL,
+        next_id INTEGER NOT NULL,
+        clock INTEGER NOT NULL
+    );
+    CREATE TABLE story_keys (
+        key TEXT PRIMARY KEY,
+        df INTEGER NOT NULL,
+        name TEXT
+    ) WITHOUT ROWID;
+    CREATE TABLE story_centroids (
+        id INTEGER PRIMARY KEY,
+        state TEXT NOT NULL
+    );
+    CREATE TABLE story_postings (
+        key TEXT NOT NULL,
+        touched INTEGER NOT NULL,
+        story_id INTEGER NOT NULL,
+        PRIMARY KEY (key, touched)
+    ) WITHOUT ROWID;
+    CREATE INDEX story_postings_story ON story_postings(story_id, key);
+    """,
+    # 6: timeline reads (benchmarks/bench_timeline.py). An article's date and outlet without its text:
+    # reading them for each event row through the articles table walked its large rows (the text is stored
+    # inline), which made timelines slow on a cold cache. And the pair of actors, for `timeline --between`:
+    # with one-actor indexes only, the events of the more frequent actor were all read to find the pair's.
+    """
+    CREATE INDEX articles_meta ON articles(id, published, outlet);
+    CREATE INDEX events_pair_key_key ON events(source_key, target_key, date);
+    CREATE INDEX events_pair_key_country ON events(source_key, target_country, date);
+    CREATE INDEX events_pair_country_key ON events(source_country, target_key, date);
+    CREATE INDEX events_pair_country_country ON events(source_country, target_country, date);
+    """,
 ]
 
 # How much a date source is trusted when copies disagree; higher wins.
@@ -589,27 +628,91 @@ class Store:
 
     def event_rows(self, types: list[str] | None = None, actors: list[list[str]] | None = None,
                    date_from: str | None = None, date_to: str | None = None,
-                   article_ids: list[int] | None = None) -> list[dict]:
+                   article_ids: list[int] | None = None, extra: tuple[str, list] | None = None) -> list[dict]:
         """Event mentions with their article's outlet and date and their actors' names.
 
         ``actors`` is a list of sides; each side is a list of entity keys (a
         COUNTRY key also matches actors acting for that country). With one
         side, either actor may match; with two, one actor must match each.
+        ``extra`` is one more (SQL condition on ``e``, parameters), for ``storyline.timeline``.
         """
+        where, params = self._event_where(types, actors, date_from, date_to, article_ids)
+        if extra:
+            where.append(extra[0])
+            params += extra[1]
+        sql = (
+            "SELECT e.*, a.outlet, a.published, s.name AS source_name, t.name AS target_name FROM events e"
+            " JOIN articles a INDEXED BY articles_meta ON a.id = e.article_id"
+            " LEFT JOIN entities s ON s.key = e.source_key LEFT JOIN entities t ON t.key = e.target_key"
+            + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY e.date, e.article_id, e.id"
+        )
+        return [dict(r) for r in self.conn.execute(sql, params)]
+
+    def event_groups(self, types: list[str] | None = None, actors: list[list[str]] | None = None,
+                     date_from: str | None = None, date_to: str | None = None,
+                     article_ids: list[int] | None = None, bars: tuple[float, float] | None = None,
+                     background: bool = True) -> list[tuple]:
+        """The event rows ``event_rows`` would return, aggregated in SQL by ``storyline.timeline.merge``'s key.
+
+        One tuple per merged event: (type, mode, date, dated, article id of an undated group or None,
+        actor id, other actor id or None, confidence, all background, articles, outlets, first row), where
+        first row is ``article_id << 32 | id`` of the group's first row in ``event_rows`` order. ``bars``
+        (dated, undated) keeps only groups whose confidence reaches theirs; ``background=False`` drops
+        groups that are all background.
+        """
+        where, params = self._event_where(types, actors, date_from, date_to, article_ids)
+        # timeline.actor_id: country, else key, else the text lower-cased (by Python, when it is not ASCII)
+        self.conn.create_function("storyline_lower", 1, lambda t: t.lower() if isinstance(t, str) else t,
+                                  deterministic=True)
+
+        def actor(role: str) -> str:
+            text = f"e.{role}_text"
+            return (f"COALESCE(NULLIF(e.{role}_country, ''), NULLIF(e.{role}_key, ''), NULLIF(CASE WHEN {text}"
+                    f" GLOB '*[^ -~]*' THEN storyline_lower({text}) ELSE lower({text}) END, ''))")
+        inner = (
+            f"SELECT e.type, e.mode, e.date, e.date_source = 'text' AS dated, CASE WHEN e.date_source = 'text'"
+            f" THEN NULL ELSE e.article_id END AS rep, {actor('source')} AS x, {actor('target')} AS y,"
+            " e.confidence, e.background, e.article_id, (e.article_id << 32) + e.id AS pos, a.outlet"
+            " FROM events e JOIN articles a INDEXED BY articles_meta ON a.id = e.article_id"
+            + (" WHERE " + " AND ".join(where) if where else "")
+        )
+        # the pair as a set: (lower, higher), or (the one actor, NULL)
+        sql = (
+            "SELECT type, mode, date, dated, rep, CASE WHEN x IS NULL THEN y WHEN y IS NULL OR x <= y THEN x"
+            " ELSE y END AS lo, CASE WHEN x IS NULL OR y IS NULL OR x = y THEN NULL WHEN x <= y THEN y"
+            " ELSE x END AS hi, MAX(confidence), MIN(background), COUNT(DISTINCT article_id),"
+            f" COUNT(DISTINCT NULLIF(outlet, '')), MIN(pos) FROM ({inner})"
+            " GROUP BY type, mode, date, dated, rep, lo, hi"
+        )
+        having = []
+        if bars is not None:
+            having.append("MAX(confidence) >= CASE WHEN dated THEN ? ELSE ? END")
+            params += list(bars)
+        if not background:
+            having.append("MIN(background) = 0")
+        if having:
+            sql += " HAVING " + " AND ".join(having)
+        return [tuple(r) for r in self.conn.execute(sql, params)]
+
+    def _event_where(self, types, actors, date_from, date_to, article_ids) -> tuple[list[str], list]:
         where, params = [], []
         if types:
             where.append(f"e.type IN ({','.join('?' * len(types))})")
             params += [t.upper() for t in types]
+        # The condition is kept a flat OR of terms that each match indexed columns (an actor's key or country;
+        # for a pair, a source and a target: the events_pair_* indexes), so SQLite reads only the events asked
+        # for through the indexes; an AND over ORs made it scan the table.
         sides = [self._side(keys) for keys in (actors or [])]
+        terms: list[tuple[str, list]] = []
         if len(sides) == 1:
-            (src, src_p), (tgt, tgt_p) = sides[0]
-            where.append(f"({src} OR {tgt})")
-            params += src_p + tgt_p
+            terms = sides[0][0] + sides[0][1]
         elif len(sides) == 2:
-            (a_src, a_src_p), (a_tgt, a_tgt_p) = sides[0]
-            (b_src, b_src_p), (b_tgt, b_tgt_p) = sides[1]
-            where.append(f"(({a_src} AND {b_tgt}) OR ({b_src} AND {a_tgt}))")
-            params += a_src_p + b_tgt_p + b_src_p + a_tgt_p
+            (a_src, a_tgt), (b_src, b_tgt) = sides
+            terms = [(f"{x} AND {y}", xp + yp) for one, other in ((a_src, b_tgt), (b_src, a_tgt))
+                     for x, xp in one for y, yp in other]
+        if terms:
+            where.append("(" + " OR ".join(f"({sql})" for sql, _ in terms) + ")")
+            params += [p for _, term_params in terms for p in term_params]
         if date_from:
             where.append("e.date >= ?")
             params.append(date_from)
@@ -619,23 +722,17 @@ class Store:
         if article_ids is not None:
             where.append(f"e.article_id IN ({','.join('?' * len(article_ids))})")
             params += article_ids
-        sql = (
-            "SELECT e.*, a.outlet, a.published, s.name AS source_name, t.name AS target_name FROM events e"
-            " JOIN articles a ON a.id = e.article_id LEFT JOIN entities s ON s.key = e.source_key"
-            " LEFT JOIN entities t ON t.key = e.target_key"
-            + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY e.date, e.article_id, e.id"
-        )
-        return [dict(r) for r in self.conn.execute(sql, params)]
+        return where, params
 
     @staticmethod
-    def _side(keys: list[str]) -> tuple[tuple[str, list], tuple[str, list]]:
+    def _side(keys: list[str]) -> tuple[list[tuple[str, list]], list[tuple[str, list]]]:
+        """For the source and for the target role, the alternative conditions that make an actor one of ``keys``."""
         countries = [k.split(":", 1)[1] for k in keys if k.startswith("COUNTRY:")]
-        def cond(role: str) -> tuple[str, list]:
-            parts, params = [f"e.{role}_key IN ({','.join('?' * len(keys))})"], list(keys)
+        def cond(role: str) -> list[tuple[str, list]]:
+            parts = [(f"e.{role}_key IN ({','.join('?' * len(keys))})", list(keys))]
             if countries:
-                parts.append(f"e.{role}_country IN ({','.join('?' * len(countries))})")
-                params += countries
-            return "(" + " OR ".join(parts) + ")", params
+                parts.append((f"e.{role}_country IN ({','.join('?' * len(countries))})", countries))
+            return parts
         return cond("source"), cond("target")
 
 
@@ -653,24 +750,6 @@ class Store:
         return [dict(r) for r in self.conn.execute(
             'SELECT start, "end", text, label, sentence, role, canonical, country FROM mentions'
             " WHERE article_id = ? ORDER BY start", (article_id,))]
-
-    def story_state(self) -> dict | None:
-        row = self.conn.execute("SELECT state FROM story_state WHERE id = 1").fetchone()
-        return json.loads(row[0]) if row else None
-
-    def save_stories(self, state: dict, stories: list, assignments: dict[int, int]) -> None:
-        self.conn.execute("INSERT OR REPLACE INTO story_state (id, state) VALUES (1, ?)", (json.dumps(state),))
-        self.conn.execute("DELETE FROM stories")
-        self.conn.execute("DELETE FROM story_articles")
-        dump = lambda x: json.dumps(list(x), ensure_ascii=False)  # noqa: E731
-        self.conn.executemany(
-            'INSERT INTO stories (id, label, start, "end", articles, outlets, languages, top_entities, top_terms)'
-            " VALUES (?,?,?,?,?,?,?,?,?)",
-            [(s.id, s.label, s.start and s.start.isoformat(), s.end and s.end.isoformat(), len(s.article_ids),
-              dump(s.outlets), dump(s.languages), dump(s.top_entities), dump(s.top_terms)) for s in stories],
-        )
-        self.conn.executemany("INSERT INTO story_articles (article_id, story_id) VALUES (?, ?)",
-                              sorted(assignments.items()))
 
     def stories(self, limit: int | None = None) -> list[dict]:
         """Stories, newest activity first."""

@@ -53,17 +53,26 @@ def actor_id(key: str | None, country: str | None, text: str | None) -> str | No
     return country or key or (text.lower() if text else None)
 
 
+def merge_key(r: dict) -> tuple:
+    """What makes two event mentions one event: type, mode, date and the pair of actors."""
+    pair = frozenset(filter(None, (actor_id(r["source_key"], r["source_country"], r["source_text"]),
+                                   actor_id(r["target_key"], r["target_country"], r["target_text"]))))
+    # An undated mention can only merge within its own article: "reported" dates are not event dates.
+    when = r["date"] if r["date_source"] == "text" else ("reported", r["article_id"], r["date"])
+    return (r["type"], r["mode"], when, pair)
+
+
 def merge(rows: list[dict]) -> list[Event]:
     """Group event-mention rows (``Store.event_rows``) into events, in date order (undated last)."""
+    return [e for _, e in _merge_keyed(rows)]
+
+
+def _merge_keyed(rows: list[dict]) -> list[tuple[tuple, Event]]:
     groups: dict[tuple, list[dict]] = {}
     for r in rows:
-        pair = frozenset(filter(None, (actor_id(r["source_key"], r["source_country"], r["source_text"]),
-                                       actor_id(r["target_key"], r["target_country"], r["target_text"]))))
-        # An undated mention can only merge within its own article: "reported" dates are not event dates.
-        when = r["date"] if r["date_source"] == "text" else ("reported", r["article_id"], r["date"])
-        groups.setdefault((r["type"], r["mode"], when, pair), []).append(r)
-    events = [_event(g) for g in groups.values()]
-    events.sort(key=lambda e: (e.date is None, e.date or "", -e.confidence))
+        groups.setdefault(merge_key(r), []).append(r)
+    events = [(k, _event(g)) for k, g in groups.items()]
+    events.sort(key=lambda ke: (ke[1].date is None, ke[1].date or "", -ke[1].confidence))
     return events
 
 
@@ -105,6 +114,41 @@ def key_events(events: list[Event], limit: int | None = None, min_confidence: fl
         chosen = set(map(id, ranked[:limit]))
         kept = [e for e in kept if id(e) in chosen]
     return kept
+
+
+def timeline(store, types: list[str] | None = None, actors: list[list[str]] | None = None,
+             date_from: str | None = None, date_to: str | None = None, article_ids: list[int] | None = None,
+             limit: int | None = None, min_confidence: float = 0.5, background: bool = False) -> list[Event]:
+    """``key_events(merge(store.event_rows(...)), ...)``, without reading every mention.
+
+    The mentions are merged and counted in SQL (``Store.event_groups``), the groups ranked here exactly as
+    ``key_events`` ranks events, and only the chosen groups' mentions are read for their evidence.
+    """
+    where = dict(types=types, actors=actors, date_from=date_from, date_to=date_to, article_ids=article_ids)
+    if limit is None:
+        return key_events(merge(store.event_rows(**where)), None, min_confidence, background)
+    groups = store.event_groups(**where, bars=(min_confidence * DATED_BAR, min_confidence), background=background)
+    # merge's order: date (undated last), then confidence, then first row in event_rows order
+    groups.sort(key=lambda g: (g[2] is None, g[2] or "", -g[7], g[11]))
+    if len(groups) > limit:
+        ranked = sorted(groups, key=lambda g: -(g[7] + math.log1p(g[9]) + math.log1p(g[10])))
+        chosen = set(map(id, ranked[:limit]))
+        groups = [g for g in groups if id(g) in chosen]
+    wanted = {_group_key(g) for g in groups}
+    found: dict[tuple, Event] = {}
+    for g in groups:
+        extra = (["e.type = ?", "e.mode = ?", "e.date IS ?"], [g[0], g[1], g[2]])
+        extra[0].append("e.date_source = 'text'" if g[3] else "e.date_source <> 'text' AND e.article_id = ?")
+        extra[1].extend([] if g[3] else [g[4]])
+        for k, e in _merge_keyed(store.event_rows(**where, extra=(" AND ".join(extra[0]), extra[1]))):
+            if k in wanted:
+                found.setdefault(k, e)
+    return [found[_group_key(g)] for g in groups]
+
+
+def _group_key(g: tuple) -> tuple:
+    when = g[2] if g[3] else ("reported", g[4], g[2])
+    return (g[0], g[1], when, frozenset(filter(None, (g[5], g[6]))))
 
 
 def to_markdown(events: list[Event], title: str) -> str:

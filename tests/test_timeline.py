@@ -99,3 +99,85 @@ def test_timeline_formats(db):
     rows = list(csv.DictReader(io.StringIO(runner.invoke(
         app, ["timeline", "--entity", "Tokayev", "--format", "csv", "--db", db]).stdout)))
     assert rows and {"date", "type", "summary", "article_ids"} <= set(rows[0])
+
+
+# --- the timeline built in SQL (timeline.timeline) against the reference: key_events(merge(event_rows)) ----
+
+
+def reference(store, limit, min_confidence=0.5, background=False, **where):
+    return key_events(merge(store.event_rows(**where)), limit=limit, min_confidence=min_confidence,
+                      background=background)
+
+
+def assert_same_timelines(store, queries):
+    from storyline.timeline import timeline as fast
+
+    checked = 0
+    for where in queries:
+        for limit in (1, 2, 3, 5, 8, 30, None):
+            for background in (False, True):
+                for min_confidence in (0.5, 0.0, 0.8):
+                    old = reference(store, limit, min_confidence, background, **where)
+                    new = fast(store, **where, limit=limit, min_confidence=min_confidence, background=background)
+                    assert [e.as_dict() for e in new] == [e.as_dict() for e in old], (where, limit, background)
+                    checked += bool(old)
+    return checked
+
+
+def test_the_sql_timeline_is_the_python_one_on_the_example_store(db):
+    import storyline
+    from storyline.resolve import normalise_name
+
+    with storyline.open(db) as store:
+        keys = [r[0] for r in store.conn.execute(
+            "SELECT key FROM (SELECT source_key AS key FROM events UNION ALL SELECT target_key FROM events)"
+            " WHERE key IS NOT NULL GROUP BY key ORDER BY COUNT(*) DESC, key")]
+        assert len(keys) >= 5
+        sides = [store.find_entities(n, normalise_name) for n in ("Armenia", "Azerbaijan", "Tokayev")]
+        queries = [{}] + [{"actors": [[k]]} for k in keys] + [{"actors": [[a], [b]]} for a in keys[:6] for b in keys[:6]]
+        queries += [{"actors": [s]} for s in sides] + [{"actors": [sides[0], sides[1]]}]
+        queries += [{"actors": [[keys[0]]], "date_from": "2024", "date_to": "2024-06"}, {"types": ["consult"]},
+                    {"article_ids": [1, 2]}, {"actors": [[keys[0]]], "article_ids": [1, 3, 4]}]
+        assert assert_same_timelines(store, queries) > 100
+
+
+def test_the_sql_timeline_is_the_python_one_on_a_store_full_of_ties(tmp_path):
+    """Random mentions with many ties: equal confidences, dates, articles, outlets; undated, reported, non-ASCII."""
+    import random
+
+    import storyline
+
+    rnd = random.Random(7)
+    path = tmp_path / "ties.db"
+    with storyline.open(path) as store, store.transaction():
+        for a in range(1, 41):
+            store.conn.execute(
+                "INSERT INTO articles (id, text, outlet, published, exact_hash, signature) VALUES (?,?,?,?,?,?)",
+                (a, "x", rnd.choice(["a.am", "b.az", "", None, "c.ru"]),
+                 rnd.choice(["2024-05-01", "2024-05-02", None, ""]), str(a), b""))
+        for key, name in (("COUNTRY:AM", "Armenia"), ("COUNTRY:AZ", "Azerbaijan"), ("P:1", "Pashinyan"),
+                          ("P:2", "Aliyev")):
+            store.conn.execute("INSERT INTO entities (key, type, name) VALUES (?,?,?)", (key, "X", name))
+        actors = [(None, None, None), ("COUNTRY:AM", "AM", "Armenia"), (None, "AZ", "Baku"),
+                  ("P:1", "AM", "Pashinyan"), ("P:2", None, "Aliyev"), (None, None, "ÉRIVAN"), (None, None, "érivan"),
+                  (None, None, "Érivan"), (None, None, "the Minister"), (None, None, "THE MINISTER"),
+                  ("P:1", None, "Nikol"), (None, "", "")]
+        rows = []
+        for i in range(1500):
+            (sk, sc, st), (tk, tc, tt) = rnd.choice(actors), rnd.choice(actors)
+            date = rnd.choice(["2024-05-10", "2024-05-11", "2024-05-12", "XXXX-04-15", None, "2024"])
+            rows.append((rnd.randint(1, 40), rnd.randint(0, 3), rnd.choice(["CONSULT", "AGREE", "FIGHT"]),
+                         rnd.choice(["occurred", "planned"]), "t", st, sk, sc, tt, tk, tc,
+                         rnd.choice(["Almaty", "Baku", None, None]), date, None, "day", rnd.randint(0, 1),
+                         rnd.choice(["text", "text", "reported", "none"]), int(rnd.random() < 0.3),
+                         rnd.choice([0.1, 0.3, 0.5, 0.5, 0.7, 0.9, 0.9]), f"Sentence {i}."))
+        store.conn.executemany(
+            "INSERT INTO events (article_id, sentence, type, mode, trigger, source_text, source_key, source_country,"
+            " target_text, target_key, target_country, place, date, date_end, date_precision, date_inferred,"
+            " date_source, background, confidence, sentence_text) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            rows)
+    with storyline.open(path) as store:
+        queries = [{}, {"actors": [["COUNTRY:AM"]]}, {"actors": [["P:1"]]}, {"actors": [["COUNTRY:AM"], ["COUNTRY:AZ"]]},
+                   {"actors": [["P:2", "COUNTRY:AZ"]]}, {"types": ["agree", "fight"]},
+                   {"date_from": "2024-05-11", "date_to": "2024-05"}, {"article_ids": list(range(1, 20))}]
+        assert assert_same_timelines(store, queries) > 100
