@@ -4,7 +4,15 @@ What is measured: ``storyline.pipeline.cluster(store)`` — what ``storyline
 ingest`` runs after analysis — adding ``--batch`` new analysed articles to a
 store whose N older articles are already in stories, for each N of
 ``--sizes``; seconds per new article, and how that grows against the store.
-Each run is a fresh process on a fresh copy of the store. ``--old`` also
+Each run is a fresh process on a fresh copy of the store; sizes and
+approaches take turns run by run (``--repeat`` rounds, medians reported),
+then one more run each under tracemalloc for memory. A third approach,
+``memory``, times the clustering alone for reference: the store's whole
+state loaded into a plain ``StoryClusterer`` and the batch's features
+computed beforehand (both untimed), then only ``add`` per article — the
+work the algorithm itself does, which grows with the number of candidate
+stories until an article's candidate list is full. All approaches must give
+the same assignments (``same_stories``). ``--old`` also
 times the approach before migration 5 (the clusterer's whole state as one
 JSON blob, read, and written back with every story row, per ingest), on the
 same store and batch, and checks that both give the same stories.
@@ -226,7 +234,7 @@ def measure(db: Path, approach: str, trace: bool) -> dict:
     from storyline import cluster, cluster_store, pipeline
     from storyline.store import Store
 
-    spent = {"features": 0.0, "unclustered": 0.0, "prefetch": 0.0, "save": 0.0}  # CPU seconds
+    spent = {"features": 0.0, "unclustered": 0.0, "prefetch": 0.0, "load": 0.0, "save": 0.0}  # CPU seconds
 
     def timed(name, fn):
         def wrapper(*a, **k):
@@ -241,6 +249,9 @@ def measure(db: Path, approach: str, trace: bool) -> dict:
     Store.unclustered = timed("unclustered", Store.unclustered)
     cluster_store.prefetch_keys = timed("prefetch", cluster_store.prefetch_keys)
     cluster_store.save = timed("save", cluster_store.save)
+    for cls, name in ((cluster_store._Stories, "__missing__"), (cluster_store._Index, "_load"),
+                      (cluster_store._Indexed, "_load")):
+        setattr(cls, name, timed("load", getattr(cls, name)))
     loaded = []
     add_batch = cluster_store.add_batch
     cluster_store.add_batch = lambda *a, **k: loaded.append(_loaded(add_batch(*a, **k))) or None
@@ -252,10 +263,19 @@ def measure(db: Path, approach: str, trace: bool) -> dict:
     pipeline.article_features(store, store.unclustered()[0])
     spent.update(dict.fromkeys(spent, 0.0))
     warm_rss = peak_rss_mb()
+    if approach == "memory":  # the clustering alone: state already in memory, features already computed
+        clusterer = cluster_store.load_all(store.conn)
+        fs = [pipeline.article_features(store, row) for row in store.unclustered()]
+        spent.update(dict.fromkeys(spent, 0.0))
     if trace:
         tracemalloc.start()
     cpu0, wall0 = time.process_time(), time.perf_counter()
-    result = pipeline.cluster(store) if approach == "new" else cluster_blob(store)
+    if approach == "memory":
+        for f in fs:
+            clusterer.add(f)
+        result = {"stories": len(clusterer._stories)}
+    else:
+        result = pipeline.cluster(store) if approach == "new" else cluster_blob(store)
     wall, cpu = time.perf_counter() - wall0, time.process_time() - cpu0
     out = {"approach": approach, "batch": batch, "wall_seconds": round(wall, 3), "cpu_seconds": round(cpu, 3),
            "seconds_per_article": round(wall / batch, 5), "cpu_per_article": round(cpu / batch, 5),
@@ -267,8 +287,9 @@ def measure(db: Path, approach: str, trace: bool) -> dict:
         tracemalloc.stop()
     if loaded:
         out["loaded"] = {k: sum(x[k] for x in loaded) for k in loaded[0]}
-    out["assignments_sha1"] = hashlib.sha1(json.dumps([tuple(r) for r in store.conn.execute(
-        "SELECT article_id, story_id FROM story_articles ORDER BY article_id")]).encode()).hexdigest()
+    assigned = sorted(clusterer.assignments().items()) if approach == "memory" else [
+        tuple(r) for r in store.conn.execute("SELECT article_id, story_id FROM story_articles ORDER BY article_id")]
+    out["assignments_sha1"] = hashlib.sha1(json.dumps(assigned).encode()).hexdigest()
     store.close()
     return out
 
@@ -342,7 +363,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--workdir", type=Path, default=Path("/tmp/bench-stories"))
     ap.add_argument("--rebuild", action="store_true", help="build the stores even when the workdir has them")
     ap.add_argument("--workers", type=int, default=2, help="processes computing features while building")
-    ap.add_argument("--measure", choices=["new", "old"], help=argparse.SUPPRESS)
+    ap.add_argument("--measure", choices=["new", "old", "memory"], help=argparse.SUPPRESS)
     ap.add_argument("--db", type=Path, help=argparse.SUPPRESS)
     ap.add_argument("--trace", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
@@ -356,31 +377,37 @@ def main(argv: list[str] | None = None) -> int:
     print(f"pool: {len(stream.docs)} articles; replica shift {stream.shift} days; machine: {os.cpu_count()} CPUs",
           file=sys.stderr)
     results = {}
-    approaches = ["new", "old"] if args.old else ["new"]
+    approaches = ["new", "memory", "old"] if args.old else ["new", "memory"]
+    dbs = {n: args.workdir / f"store-{n}.db" for n in sizes}
     for n in sizes:
-        db = args.workdir / f"store-{n}.db"
         meta = args.workdir / f"store-{n}.json"
-        if args.rebuild or not (db.exists() and meta.exists()):
+        if args.rebuild or not (dbs[n].exists() and meta.exists()):
             print(f"building a store of {n} articles ...", file=sys.stderr)
-            meta.write_text(json.dumps(build(stream, n, args.batch, db, args.workers)))
-        info = json.loads(meta.read_text())
-        res = {"store_articles": n, "build": info, "disk": disk_sizes(db)}
+            meta.write_text(json.dumps(build(stream, n, args.batch, dbs[n], args.workers)))
+        results[n] = {"store_articles": n, "build": json.loads(meta.read_text()), "disk": disk_sizes(dbs[n])}
+    # Sizes and approaches take turns, run by run, so that other jobs on the machine weigh on all alike.
+    runs: dict = {(n, a): [] for n in sizes for a in approaches}
+    for i in range(args.repeat):
+        for n in sizes:
+            for approach in approaches:
+                runs[n, approach].append(child(dbs[n], approach, False, args.workdir))
+        print(f"round {i + 1}/{args.repeat} done", file=sys.stderr)
+    for n in sizes:
+        res = results[n]
         for approach in approaches:
-            runs = [child(db, approach, False, args.workdir) for _ in range(args.repeat)]
-            traced = child(db, approach, True, args.workdir)
-            res[approach] = {k: statistics.median(r[k] for r in runs) for k in (
+            traced = child(dbs[n], approach, True, args.workdir)
+            res[approach] = {k: statistics.median(r[k] for r in runs[n, approach]) for k in (
                 "seconds_per_article", "cpu_per_article", "cpu_per_article_without_features", "rss_after_warmup_mb",
                 "peak_rss_mb")}
-            res[approach].update(runs=runs, traced=traced)
+            res[approach].update(runs=runs[n, approach], traced=traced)
             print(f"N={n} {approach}: {res[approach]['seconds_per_article'] * 1000:.2f} ms/article wall, "
                   f"{res[approach]['cpu_per_article'] * 1000:.2f} ms CPU "
                   f"({res[approach]['cpu_per_article_without_features'] * 1000:.2f} without features), "
                   f"peak RSS {res[approach]['peak_rss_mb']} MB, peak traced {traced['traced_peak_mb']} MB",
                   file=sys.stderr)
+        res["same_stories"] = len({r["assignments_sha1"] for a in approaches for r in res[a]["runs"]}) == 1
         if args.old:
-            res["same_stories"] = len({r["assignments_sha1"] for a in approaches for r in res[a]["runs"]}) == 1
-            res["full_state"] = full_state_memory(db)
-        results[n] = res
+            res["full_state"] = full_state_memory(dbs[n])
 
     summary = {"batch": args.batch, "sizes": sizes, "cpus": os.cpu_count()}
     for approach in approaches:
@@ -397,8 +424,8 @@ def main(argv: list[str] | None = None) -> int:
     summary["stories_in_store"] = {n: results[n]["build"]["stories"] for n in sizes}
     summary["loaded_by_batch"] = {n: results[n]["new"]["runs"][0].get("loaded") for n in sizes}
     summary["disk"] = {n: results[n]["disk"]["story_tables_mb"] for n in sizes}
+    summary["same_stories"] = all(results[n]["same_stories"] for n in sizes)
     if args.old:
-        summary["same_stories"] = all(results[n]["same_stories"] for n in sizes)
         summary["full_state"] = {n: results[n]["full_state"] for n in sizes}
     (args.workdir / "results.json").write_text(json.dumps(results, indent=1))
     print(json.dumps(summary))

@@ -34,6 +34,15 @@ loaded; and a story's label is recomputed when the story changes, so an
 unchanged story keeps the readable names that were best when it last changed.
 ``storyline stories --rebuild`` re-clusters everything and rewrites it all.
 
+What this relies on in ``StoryClusterer``: every change to a story re-indexes
+it in the same step (so its ``touched`` moves, which is how changed stories
+are found and why unchanged ones may be let go and read again, see
+``STORY_CACHE``), and posting lists are only changed through ``_index`` /
+``_indexed``. ``tests/test_cluster_store.py`` compares store batches with one
+in-memory stream, state for state, and fails if a change breaks either. A
+parameter stored with a store that ``StoryClusterer`` no longer has is
+dropped; a story field it no longer has likewise.
+
 Stores with the clusterer's state as one JSON blob (``story_state``, before
 migration 5) are converted on their first ``cluster`` after the upgrade: the
 blob is read once, written out as rows, and emptied; story ids are kept.
