@@ -58,6 +58,7 @@ import sqlite3
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import tracemalloc
 from pathlib import Path
@@ -360,7 +361,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--batch", type=int, default=1000)
     ap.add_argument("--repeat", type=int, default=3, help="timed runs per size and approach (median reported)")
     ap.add_argument("--old", action="store_true", help="also time the one-blob approach of before migration 5")
-    ap.add_argument("--workdir", type=Path, default=Path("/tmp/bench-stories"))
+    ap.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "bench-stories")
     ap.add_argument("--rebuild", action="store_true", help="build the stores even when the workdir has them")
     ap.add_argument("--workers", type=int, default=2, help="processes computing features while building")
     ap.add_argument("--measure", choices=["new", "old", "memory"], help=argparse.SUPPRESS)
