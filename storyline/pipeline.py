@@ -332,7 +332,7 @@ def cluster(store: Store, *, rebuild: bool = False, params: dict | None = None,
     New articles are added in batches of ``batch_size``, one transaction each.
     A batch reads from the store only the clusterer state it touches (its keys'
     document frequencies, the posting lists it looks up, the candidate stories)
-    and writes back only what changed, so its cost does not grow with the store
+    and writes back only what changed, so its cost grows far slower than the store
     (see ``storyline.cluster_store``); the stories are the same as clustering
     the whole stream in memory. ``rebuild`` clusters every article from scratch
     in memory and rewrites all story tables. ``params`` are the clusterer's
