@@ -310,12 +310,12 @@ def events(
     as_json: bool = JsonOption,
 ) -> None:
     """Coded events merged across articles: type, mode, actors, place, date and precision, sources."""
-    from .timeline import key_events, merge
+    from .timeline import timeline as build_timeline
 
     with _open(db) as store:
-        rows = store.event_rows(types=type, actors=_actor_sides(store, [actor]) if actor else None,
-                                date_from=date_from, date_to=date_to)
-    found = key_events(merge(rows), limit=limit or None, min_confidence=0.0, background=background)
+        found = build_timeline(store, types=type, actors=_actor_sides(store, [actor]) if actor else None,
+                               date_from=date_from, date_to=date_to, limit=limit or None, min_confidence=0.0,
+                               background=background)
     _print_events(found, as_json, "events")
 
 
@@ -403,14 +403,14 @@ def stories(
 @app.command("story")
 def story_cmd(story_id: int, db: str = DbOption, as_json: bool = JsonOption) -> None:
     """One story: its articles in order, its entities, and its timeline."""
-    from .timeline import date_label, key_events, merge
+    from .timeline import date_label, timeline as build_timeline
 
     with _open(db) as store:
         row = store.story(story_id)
         if row is None:
             err.print(f"no story {story_id} in {db}")
             raise typer.Exit(1)
-        events = key_events(merge(store.event_rows(article_ids=store.story_article_ids(story_id))), limit=20)
+        events = build_timeline(store, article_ids=store.story_article_ids(story_id), limit=20)
     if as_json:
         return _print_json({**row, "timeline": [e.as_dict() for e in events]})
     out.print(f"[bold]{escape(row['label'])}[/bold]  {row['start'] or '?'} – {row['end'] or '?'}  "

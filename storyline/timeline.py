@@ -64,15 +64,11 @@ def merge_key(r: dict) -> tuple:
 
 def merge(rows: list[dict]) -> list[Event]:
     """Group event-mention rows (``Store.event_rows``) into events, in date order (undated last)."""
-    return [e for _, e in _merge_keyed(rows)]
-
-
-def _merge_keyed(rows: list[dict]) -> list[tuple[tuple, Event]]:
     groups: dict[tuple, list[dict]] = {}
     for r in rows:
         groups.setdefault(merge_key(r), []).append(r)
-    events = [(k, _event(g)) for k, g in groups.items()]
-    events.sort(key=lambda ke: (ke[1].date is None, ke[1].date or "", -ke[1].confidence))
+    events = [_event(g) for g in groups.values()]
+    events.sort(key=lambda e: (e.date is None, e.date or "", -e.confidence))
     return events
 
 
@@ -95,6 +91,15 @@ def _event(rows: list[dict]) -> Event:
     )
 
 
+def rank_score(confidence: float, articles: int, outlets: int) -> float:
+    """How much an event deserves a place in a timeline that cannot hold all: sure, and widely reported.
+
+    The store keeps it per event and actor (``storyline.event_store``); a change here needs a migration
+    that recounts them.
+    """
+    return confidence + math.log1p(articles) + math.log1p(outlets)
+
+
 DATED_BAR = 0.4  # share of the confidence bar a dated event must clear
 
 
@@ -110,7 +115,7 @@ def key_events(events: list[Event], limit: int | None = None, min_confidence: fl
 
     kept = [e for e in events if e.confidence >= bar(e) and (background or not e.background)]
     if limit is not None and len(kept) > limit:
-        ranked = sorted(kept, key=lambda e: -(e.confidence + math.log1p(e.articles) + math.log1p(e.outlets)))
+        ranked = sorted(kept, key=lambda e: -rank_score(e.confidence, e.articles, e.outlets))
         chosen = set(map(id, ranked[:limit]))
         kept = [e for e in kept if id(e) in chosen]
     return kept
@@ -121,34 +126,26 @@ def timeline(store, types: list[str] | None = None, actors: list[list[str]] | No
              limit: int | None = None, min_confidence: float = 0.5, background: bool = False) -> list[Event]:
     """``key_events(merge(store.event_rows(...)), ...)``, without reading every mention.
 
-    The mentions are merged and counted in SQL (``Store.event_groups``), the groups ranked here exactly as
-    ``key_events`` ranks events, and only the chosen groups' mentions are read for their evidence.
+    The mentions are merged when stored, and counted per actor (``storyline.event_store``): a timeline of
+    one actor reads its best events from an index; other timelines count their events in SQL
+    (``Store.event_groups``). Either way the events are ranked here exactly as ``key_events`` ranks them,
+    and only the chosen events' mentions are read, for their evidence.
     """
     where = dict(types=types, actors=actors, date_from=date_from, date_to=date_to, article_ids=article_ids)
     if limit is None:
         return key_events(merge(store.event_rows(**where)), None, min_confidence, background)
-    groups = store.event_groups(**where, bars=(min_confidence * DATED_BAR, min_confidence), background=background)
+    bars = (min_confidence * DATED_BAR, min_confidence)
+    if actors is not None and len(actors) == 1 and article_ids is None:
+        groups = store.actor_event_groups(actors[0], limit, types, date_from, date_to, bars, background)
+    else:
+        groups = store.event_groups(**where, bars=bars, background=background)
     # merge's order: date (undated last), then confidence, then first row in event_rows order
     groups.sort(key=lambda g: (g[2] is None, g[2] or "", -g[7], g[11]))
     if len(groups) > limit:
-        ranked = sorted(groups, key=lambda g: -(g[7] + math.log1p(g[9]) + math.log1p(g[10])))
+        ranked = sorted(groups, key=lambda g: -rank_score(g[7], g[9], g[10]))
         chosen = set(map(id, ranked[:limit]))
         groups = [g for g in groups if id(g) in chosen]
-    wanted = {_group_key(g) for g in groups}
-    found: dict[tuple, Event] = {}
-    for g in groups:
-        extra = (["e.type = ?", "e.mode = ?", "e.date IS ?"], [g[0], g[1], g[2]])
-        extra[0].append("e.date_source = 'text'" if g[3] else "e.date_source <> 'text' AND e.article_id = ?")
-        extra[1].extend([] if g[3] else [g[4]])
-        for k, e in _merge_keyed(store.event_rows(**where, extra=(" AND ".join(extra[0]), extra[1]))):
-            if k in wanted:
-                found.setdefault(k, e)
-    return [found[_group_key(g)] for g in groups]
-
-
-def _group_key(g: tuple) -> tuple:
-    when = g[2] if g[3] else ("reported", g[4], g[2])
-    return (g[0], g[1], when, frozenset(filter(None, (g[5], g[6]))))
+    return [_event(store.event_rows(**where, extra=("e.event_group = ?", [g[12]]))) for g in groups]
 
 
 def to_markdown(events: list[Event], title: str) -> str:

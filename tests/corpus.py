@@ -39,3 +39,40 @@ def write_corpus(folder: Path, n: int, seed: int = 0) -> list[Path]:
         path.write_text(article(rng, words))
         paths.append(path)
     return paths
+
+
+# --- event mentions full of ties, for the timeline and the stored merged events ----------------------------
+
+EVENT_ACTORS = [(None, None, None), ("COUNTRY:AM", "AM", "Armenia"), (None, "AZ", "Baku"), ("P:1", "AM", "Pashinyan"),
+                ("P:2", None, "Aliyev"), (None, None, "ÉRIVAN"), (None, None, "érivan"), (None, None, "Érivan"),
+                (None, None, "the Minister"), (None, None, "THE MINISTER"), ("P:1", None, "Nikol"), (None, "", "")]
+EVENT_COLUMNS = ("sentence, type, mode, trigger, source_text, source_key, source_country, target_text, target_key,"
+                 " target_country, place, date, date_end, date_precision, date_inferred, date_source, background,"
+                 " confidence, sentence_text")
+
+
+def random_event_row(rnd: random.Random, i: int) -> tuple:
+    """An events row without its article: equal confidences, dates and actors are common; non-ASCII names."""
+    (sk, sc, st), (tk, tc, tt) = rnd.choice(EVENT_ACTORS), rnd.choice(EVENT_ACTORS)
+    date = rnd.choice(["2024-05-10", "2024-05-11", "2024-05-12", "XXXX-04-15", None, "2024"])
+    return (rnd.randint(0, 3), rnd.choice(["CONSULT", "AGREE", "FIGHT"]), rnd.choice(["occurred", "planned"]), "t",
+            st, sk, sc, tt, tk, tc, rnd.choice(["Almaty", "Baku", None, None]), date, None, "day", rnd.randint(0, 1),
+            rnd.choice(["text", "text", "reported", "none"]), int(rnd.random() < 0.3),
+            rnd.choice([0.1, 0.3, 0.5, 0.5, 0.7, 0.9, 0.9]), f"Sentence {i}.")
+
+
+def fill_random_events(store, rnd: random.Random, articles: int = 40, mentions: int = 1500) -> None:
+    """Articles with random outlets and dates, four entities, and random event mentions, merged (``index_events``)."""
+    with store.transaction():
+        for a in range(1, articles + 1):
+            store.conn.execute(
+                "INSERT INTO articles (id, text, outlet, published, exact_hash, signature) VALUES (?,?,?,?,?,?)",
+                (a, "x", rnd.choice(["a.am", "b.az", "", None, "c.ru"]),
+                 rnd.choice(["2024-05-01", "2024-05-02", None, ""]), str(a), b""))
+        for key, name in (("COUNTRY:AM", "Armenia"), ("COUNTRY:AZ", "Azerbaijan"), ("P:1", "Pashinyan"),
+                          ("P:2", "Aliyev")):
+            store.conn.execute("INSERT INTO entities (key, type, name) VALUES (?,?,?)", (key, "X", name))
+        store.conn.executemany(
+            f"INSERT INTO events (article_id, {EVENT_COLUMNS}) VALUES ({','.join('?' * 20)})",
+            [(rnd.randint(1, articles), *random_event_row(rnd, i)) for i in range(mentions)])
+        store.index_events()

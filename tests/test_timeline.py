@@ -8,6 +8,7 @@ import json
 import pytest
 from typer.testing import CliRunner
 
+from corpus import fill_random_events
 from storyline.cli import app
 from storyline.timeline import date_label, key_events, merge
 
@@ -147,37 +148,13 @@ def test_the_sql_timeline_is_the_python_one_on_a_store_full_of_ties(tmp_path):
 
     import storyline
 
-    rnd = random.Random(7)
     path = tmp_path / "ties.db"
-    with storyline.open(path) as store, store.transaction():
-        for a in range(1, 41):
-            store.conn.execute(
-                "INSERT INTO articles (id, text, outlet, published, exact_hash, signature) VALUES (?,?,?,?,?,?)",
-                (a, "x", rnd.choice(["a.am", "b.az", "", None, "c.ru"]),
-                 rnd.choice(["2024-05-01", "2024-05-02", None, ""]), str(a), b""))
-        for key, name in (("COUNTRY:AM", "Armenia"), ("COUNTRY:AZ", "Azerbaijan"), ("P:1", "Pashinyan"),
-                          ("P:2", "Aliyev")):
-            store.conn.execute("INSERT INTO entities (key, type, name) VALUES (?,?,?)", (key, "X", name))
-        actors = [(None, None, None), ("COUNTRY:AM", "AM", "Armenia"), (None, "AZ", "Baku"),
-                  ("P:1", "AM", "Pashinyan"), ("P:2", None, "Aliyev"), (None, None, "ÉRIVAN"), (None, None, "érivan"),
-                  (None, None, "Érivan"), (None, None, "the Minister"), (None, None, "THE MINISTER"),
-                  ("P:1", None, "Nikol"), (None, "", "")]
-        rows = []
-        for i in range(1500):
-            (sk, sc, st), (tk, tc, tt) = rnd.choice(actors), rnd.choice(actors)
-            date = rnd.choice(["2024-05-10", "2024-05-11", "2024-05-12", "XXXX-04-15", None, "2024"])
-            rows.append((rnd.randint(1, 40), rnd.randint(0, 3), rnd.choice(["CONSULT", "AGREE", "FIGHT"]),
-                         rnd.choice(["occurred", "planned"]), "t", st, sk, sc, tt, tk, tc,
-                         rnd.choice(["Almaty", "Baku", None, None]), date, None, "day", rnd.randint(0, 1),
-                         rnd.choice(["text", "text", "reported", "none"]), int(rnd.random() < 0.3),
-                         rnd.choice([0.1, 0.3, 0.5, 0.5, 0.7, 0.9, 0.9]), f"Sentence {i}."))
-        store.conn.executemany(
-            "INSERT INTO events (article_id, sentence, type, mode, trigger, source_text, source_key, source_country,"
-            " target_text, target_key, target_country, place, date, date_end, date_precision, date_inferred,"
-            " date_source, background, confidence, sentence_text) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            rows)
+    with storyline.open(path) as store:
+        fill_random_events(store, random.Random(7))
     with storyline.open(path) as store:
         queries = [{}, {"actors": [["COUNTRY:AM"]]}, {"actors": [["P:1"]]}, {"actors": [["COUNTRY:AM"], ["COUNTRY:AZ"]]},
                    {"actors": [["P:2", "COUNTRY:AZ"]]}, {"types": ["agree", "fight"]},
-                   {"date_from": "2024-05-11", "date_to": "2024-05"}, {"article_ids": list(range(1, 20))}]
+                   {"date_from": "2024-05-11", "date_to": "2024-05"}, {"article_ids": list(range(1, 20))},
+                   {"actors": [["COUNTRY:AZ"]], "types": ["consult"]}, {"actors": [["P:1"]], "date_from": "2024-05-11"},
+                   {"actors": [["P:1", "COUNTRY:AZ"]], "date_to": "2024-05-11", "types": ["agree", "consult"]}]
         assert assert_same_timelines(store, queries) > 100
