@@ -7,9 +7,13 @@ packaged copy of en_core_web_sm 3.8); nothing here may call
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-import spacy
-from spacy.language import Language
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+# spaCy is imported when a pipeline is first asked for: importing it takes seconds, and commands that only
+# read the store (timeline, entities, search) reach this module through the name resolver.
 
 
 @lru_cache(maxsize=None)
@@ -23,6 +27,8 @@ def english(disable: tuple[str, ...] = ()) -> Language:
 @lru_cache(maxsize=None)
 def blank(lang: str) -> Language:
     """A tokenizer-and-sentencizer pipeline for languages without a packaged model (built once per language)."""
+    import spacy
+
     try:
         nlp = spacy.blank(lang)
     except (ImportError, KeyError):
