@@ -65,7 +65,6 @@ def ingest(
     """Read pages, clean, describe and deduplicate them into the store, then analyse what is new."""
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-    from .pipeline import cluster as run_cluster
     from .pipeline import ingest as run_ingest
 
     workers = workers or os.cpu_count() or 1
@@ -83,7 +82,7 @@ def ingest(
             report = run_ingest(store, paths, max_bytes=_size(max_size), workers=workers,
                                 batch_size=batch_size, on_progress=tick)
         analysed = _run_analyse(store, quiet or as_json) if analyse_after else None
-        clustered = run_cluster(store) if analyse_after else None
+        clustered = _cluster_new(store) if analyse_after else None
         totals = store.counts()
     if as_json:
         _print_json({**report.as_dict(), "analysis": analysed.as_dict() if analysed else None,
@@ -97,7 +96,8 @@ def ingest(
             f"Store {db}: {totals['articles']} articles, {totals['copies']} copies, "
             f"{totals['entities']} entities, {totals['quotes']} quotes."
         )
-    raise typer.Exit(0 if report.ok and (analysed is None or not analysed.failures) else 1)
+    clustered_ok = clustered is None or "error" not in clustered
+    raise typer.Exit(0 if report.ok and (analysed is None or not analysed.failures) and clustered_ok else 1)
 
 
 def _run_analyse(store: Store, quiet: bool):
@@ -377,19 +377,43 @@ def _print_events(found, as_json: bool, title: str) -> None:
     out.print(table)
 
 
+def _cluster_new(store: Store) -> dict:
+    """New articles into stories; the stored articles stay when that cannot be done (embeddings missing)."""
+    from .embed import EmbeddingsUnavailable
+    from .pipeline import cluster as run_cluster
+
+    try:
+        return run_cluster(store)
+    except EmbeddingsUnavailable as exc:
+        err.print(f"[red]stories not updated[/red]: this store's stories use embeddings; {escape(str(exc))}")
+        return {"error": str(exc)}
+
+
 @app.command()
 def stories(
     db: str = DbOption,
     rebuild: bool = typer.Option(False, "--rebuild", help="Re-cluster every article from scratch, in date order."),
+    embeddings: bool = typer.Option(
+        False, "--embeddings", help="With --rebuild: add dense embeddings to the similarity (extra storyline[embed]);"
+        " articles ingested later are embedded too."),
+    embedding_weight: float = typer.Option(0.2, help="Their weight in the similarity, with --embeddings."),
     limit: int = typer.Option(50, help="How many (0 = all)."),
     as_json: bool = JsonOption,
 ) -> None:
     """Stories, newest activity first: label, time span, articles, outlets, top entities."""
+    from .embed import EmbeddingsUnavailable
     from .pipeline import cluster as run_cluster
 
+    if embeddings and not rebuild:
+        err.print("--embeddings changes how stories are built: give --rebuild too")
+        raise typer.Exit(2)
     with _open(db) as store:
         if rebuild:
-            run_cluster(store, rebuild=True)
+            try:
+                run_cluster(store, rebuild=True, params={"embedding_weight": embedding_weight} if embeddings else None)
+            except EmbeddingsUnavailable as exc:
+                err.print(f"[red]error[/red] {escape(str(exc))}")
+                raise typer.Exit(1)
         rows = store.stories(limit=limit or None)
     if as_json:
         return _print_json(rows)

@@ -269,6 +269,12 @@ def has_state(conn: sqlite3.Connection) -> bool:
     return conn.execute("SELECT 1 FROM story_clusterer WHERE id = 1").fetchone() is not None
 
 
+def stored_params(conn: sqlite3.Connection) -> dict | None:
+    """The parameters the store's stories were built with, or None before the first clustering."""
+    row = conn.execute("SELECT params FROM story_clusterer WHERE id = 1").fetchone()
+    return _known(json.loads(row[0])) if row is not None else None
+
+
 def open_clusterer(conn: sqlite3.Connection, params: dict | None = None) -> StoryClusterer:
     """A clusterer over the store's state, reading stories, postings and names as it needs them.
 

@@ -337,30 +337,47 @@ def cluster(store: Store, *, rebuild: bool = False, params: dict | None = None,
     the whole stream in memory. ``rebuild`` clusters every article from scratch
     in memory and rewrites all story tables. ``params`` are the clusterer's
     parameters when it starts from scratch (a rebuild or a store without
-    stories); a store goes on with the parameters it was started with.
+    stories); a store goes on with the parameters it was started with. When
+    those give dense embeddings a weight (``embedding_weight``), every article
+    is embedded (extra ``embed``; ``storyline.embed.EmbeddingsUnavailable``
+    without it).
     """
     from . import cluster_store
     from .cluster import StoryClusterer
 
+    stored = None if rebuild else cluster_store.stored_params(store.conn)
+    # dense embeddings when the stories are (or were first) built with them: every article then needs one
+    embedded = bool((stored if stored is not None else params or {}).get("embedding_weight"))
     rows = store.unclustered(rebuild=rebuild)
     if rebuild:
         clusterer = StoryClusterer(**(params or {}))
-        for row in rows:
-            clusterer.add(article_features(store, row))
+        for i in range(0, len(rows), batch_size):
+            for f in _features(store, rows[i:i + batch_size], embedded):
+                clusterer.add(f)
         with store.transaction():
             cluster_store.write_all(store.conn, clusterer)
     for i in range(0, 0 if rebuild else len(rows), batch_size):
-        fs = [article_features(store, row) for row in rows[i:i + batch_size]]
+        fs = _features(store, rows[i:i + batch_size], embedded)
         with store.transaction():
             cluster_store.add_batch(store.conn, fs, params)
-    return {"articles": len(rows), "stories": cluster_store.story_count(store.conn)}
+    return {"articles": len(rows), "stories": cluster_store.story_count(store.conn), "embeddings": embedded}
 
 
-def article_features(store: Store, row: dict):
-    """What clustering needs of a stored article (a row of ``Store.unclustered``)."""
+def _features(store: Store, rows: list[dict], embedded: bool) -> list:
+    if not embedded:
+        return [article_features(store, row) for row in rows]
+    from .embed import article_text, embed_texts
+
+    vectors = embed_texts([article_text(row["title"], row["text"]) for row in rows])
+    return [article_features(store, row, vector) for row, vector in zip(rows, vectors)]
+
+
+def article_features(store: Store, row: dict, embedding=None):
+    """What clustering needs of a stored article (a row of ``Store.unclustered``), with its dense embedding
+    when the stories use them."""
     from .analyse.mentions import Mention
     from .cluster import features
 
     mentions = [Mention(**m) for m in store.mention_rows(row["id"])]
     return features(row["id"], row["text"], row["title"], _anchor(row["published"]), row["language"],
-                    row["outlet"], mentions=mentions)
+                    row["outlet"], mentions=mentions, embedding=embedding)

