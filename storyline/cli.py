@@ -349,11 +349,11 @@ def timeline(
         import csv
 
         writer = csv.writer(sys.stdout)
-        writer.writerow(["date", "precision", "inferred", "type", "mode", "source", "target", "place",
-                         "articles", "outlets", "summary", "article_ids"])
+        writer.writerow(["date", "precision", "inferred", "type", "mode", "source", "target", "actors_inferred",
+                         "place", "articles", "outlets", "summary", "article_ids"])
         for e in entries:
             writer.writerow([e.date or "", e.precision, e.inferred, e.type, e.mode, e.source or "", e.target or "",
-                             e.place or "", e.articles, e.outlets, e.summary,
+                             e.actors_inferred, e.place or "", e.articles, e.outlets, e.summary,
                              " ".join(str(v.article_id) for v in e.evidence)])
     else:
         _print_events(entries, fmt == "json", "timeline")
@@ -369,11 +369,10 @@ def _print_events(found, as_json: bool, title: str) -> None:
     for e in found:
         summary = e.summary if len(e.summary) <= 140 else e.summary[:139].rsplit(" ", 1)[0] + "…"
         actors = " → ".join(filter(None, (e.source, e.target)))
+        actors += " (from the sentence before)" if actors and e.actors_inferred else ""
         what = f"[bold]{e.type}[/bold] {e.mode}" + (f"\n{escape(actors)}" if actors else "") \
             + (f"\nin {escape(e.place)}" if e.place else "")
         table.add_row(date_label(e), what, escape(summary), f"{e.articles} art.\n{e.outlets} outl.")
-    out.print(table)
-    return
     out.print(table)
 
 

@@ -159,7 +159,7 @@ class _mapper:
 
 # --- analysis -------------------------------------------------------------------
 
-ANALYSIS_VERSION = 3  # bump when the analysis changes; older rows are then redone by `analyse`
+ANALYSIS_VERSION = 4  # bump when the analysis changes; older rows are then redone by `analyse`
 
 
 @dataclass
@@ -274,7 +274,7 @@ def _event_row(event, analysis, keys: list[str | None], published: str | None) -
         event.target.text if event.target else None, target_key, event.target.country if event.target else None,
         event.place, date, end, precision, int(inferred), where,
         int(where == "text" and _is_background(date, published or _latest_date(analysis))),
-        round(event.confidence, 3), event.sentence_text,
+        round(event.confidence, 3), event.sentence_text, int(event.actors_inferred),
     )
 
 

@@ -261,6 +261,10 @@ MIGRATIONS: list = [  # SQL scripts, or functions of the connection
     # 7: events merged when stored, with each actor's counts, so a timeline reads its top events from an index
     # (storyline/event_store.py; a country's timeline counted 125,613 mentions per query at 100,000 articles)
     event_store.migrate,
+    # 8: whether an event's actors were taken from the sentence before (analyse.events._borrow_actors)
+    """
+    ALTER TABLE events ADD COLUMN actors_inferred INTEGER NOT NULL DEFAULT 0;
+    """,
 ]
 
 # How much a date source is trusted when copies disagree; higher wins.
@@ -542,7 +546,8 @@ class Store:
         self.conn.executemany(
             "INSERT INTO events (article_id, sentence, type, mode, trigger, source_text, source_key, source_country,"
             " target_text, target_key, target_country, place, date, date_end, date_precision, date_inferred,"
-            " date_source, background, confidence, sentence_text) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            " date_source, background, confidence, sentence_text, actors_inferred)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             [(article_id, *row) for row in events],
         )
         event_store.index_events(self.conn, stale)

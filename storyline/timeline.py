@@ -42,6 +42,7 @@ class Event:
     outlets: int
     first_reported: str | None
     confidence: float
+    actors_inferred: bool = False  # the best evidence took its actors from the sentence before
     evidence: list[Evidence] = field(default_factory=list)
 
     def as_dict(self) -> dict:
@@ -85,7 +86,7 @@ def _event(rows: list[dict]) -> Event:
         source=best["source_name"] or best["source_text"], target=best["target_name"] or best["target_text"],
         place=places.most_common(1)[0][0] if places else None, summary=" ".join(best["sentence_text"].split()),
         articles=len(articles), outlets=len(outlets), first_reported=min(published, default=None),
-        confidence=max(r["confidence"] for r in rows),
+        confidence=max(r["confidence"] for r in rows), actors_inferred=bool(best.get("actors_inferred")),
         evidence=[Evidence(r["article_id"], r["sentence"], r["sentence_text"], r["outlet"], r["published"],
                            r["confidence"]) for r in sorted(rows, key=lambda r: -r["confidence"])],
     )
@@ -153,6 +154,7 @@ def to_markdown(events: list[Event], title: str) -> str:
     for e in events:
         lines.append(f"## {date_label(e)} — {e.type} ({e.mode})")
         actors = " → ".join(filter(None, (e.source, e.target)))
+        actors += " (actors from the sentence before)" if actors and e.actors_inferred else ""
         lines.append(f"{actors}{' · ' + e.place if e.place else ''} · {e.articles} article(s), {e.outlets} outlet(s)")
         lines.append("")
         lines.append(f"> {e.summary.strip()}")

@@ -48,7 +48,7 @@ EVENT_ACTORS = [(None, None, None), ("COUNTRY:AM", "AM", "Armenia"), (None, "AZ"
                 (None, None, "the Minister"), (None, None, "THE MINISTER"), ("P:1", None, "Nikol"), (None, "", "")]
 EVENT_COLUMNS = ("sentence, type, mode, trigger, source_text, source_key, source_country, target_text, target_key,"
                  " target_country, place, date, date_end, date_precision, date_inferred, date_source, background,"
-                 " confidence, sentence_text")
+                 " confidence, sentence_text, actors_inferred")
 
 
 def random_event_row(rnd: random.Random, i: int) -> tuple:
@@ -58,7 +58,7 @@ def random_event_row(rnd: random.Random, i: int) -> tuple:
     return (rnd.randint(0, 3), rnd.choice(["CONSULT", "AGREE", "FIGHT"]), rnd.choice(["occurred", "planned"]), "t",
             st, sk, sc, tt, tk, tc, rnd.choice(["Almaty", "Baku", None, None]), date, None, "day", rnd.randint(0, 1),
             rnd.choice(["text", "text", "reported", "none"]), int(rnd.random() < 0.3),
-            rnd.choice([0.1, 0.3, 0.5, 0.5, 0.7, 0.9, 0.9]), f"Sentence {i}.")
+            rnd.choice([0.1, 0.3, 0.5, 0.5, 0.7, 0.9, 0.9]), f"Sentence {i}.", int(rnd.random() < 0.2))
 
 
 def fill_random_events(store, rnd: random.Random, articles: int = 40, mentions: int = 1500) -> None:
@@ -73,6 +73,6 @@ def fill_random_events(store, rnd: random.Random, articles: int = 40, mentions: 
                           ("P:2", "Aliyev")):
             store.conn.execute("INSERT INTO entities (key, type, name) VALUES (?,?,?)", (key, "X", name))
         store.conn.executemany(
-            f"INSERT INTO events (article_id, {EVENT_COLUMNS}) VALUES ({','.join('?' * 20)})",
+            f"INSERT INTO events (article_id, {EVENT_COLUMNS}) VALUES ({','.join('?' * 21)})",
             [(rnd.randint(1, articles), *random_event_row(rnd, i)) for i in range(mentions)])
         store.index_events()

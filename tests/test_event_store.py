@@ -90,7 +90,8 @@ def test_a_store_from_before_merged_events_is_migrated_with_its_mentions_merged(
         expected = stored_counts(store)
     conn = sqlite3.connect(path)  # back to schema 6: no merged events
     for statement in ("DROP TABLE event_group_actors", "DROP TABLE event_groups", "DROP INDEX events_group",
-                      "ALTER TABLE events DROP COLUMN event_group", "PRAGMA user_version = 6"):
+                      "ALTER TABLE events DROP COLUMN event_group", "ALTER TABLE events DROP COLUMN actors_inferred",
+                      "PRAGMA user_version = 6"):
         conn.execute(statement)
     conn.commit()
     conn.close()

@@ -86,6 +86,8 @@ def test_seed_timelines(db):
     call = [e for e in azerbaijan if e["type"] == "CONSULT" and e["date"] == "XXXX-10-07"]
     assert call and "conversation" in call[0]["summary"] and {"Vladimir Putin", "Ilham Aliyev"} <= {
         call[0]["source"], call[0]["target"]}
+    assert call[0]["actors_inferred"] and not any(e["actors_inferred"] for e in azerbaijan if "Putin" in
+                                                  e["summary"] and e["type"] == "AGREE")
 
 
 def test_a_possible_treaty_signing_is_planned_not_done(db):
