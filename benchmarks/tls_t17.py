@@ -19,7 +19,10 @@ comment timestamp (a day written with its year beside a clock time, ``is_stamp``
 no mention (``--stamps`` counts them, as before).
 Sentences that mention a day are parsed and run through
 ``storyline.analyse.events.find_events``. A date's score is the number of articles
-that mention it (default ``--method mention``). Two variants did not help on dev
+that mention it (default ``--method mention``). The content signals of a later round
+(``content_scores``: ``salience``, ``dedup``, ``cluster``, ``snap``, ``ledepub``,
+``snap-ledepub``) were measured on dev and its halves (docs/quality.md); none is the
+default. Two variants did not help on dev
 (docs/quality.md, "Timeline17"): ``--method event`` adds the articles in which an
 event trigger carries that date, and ``--method full`` demotes a date whose content
 repeats an already chosen date at most two days away. Summaries: per chosen date, the k sentences mentioning it
@@ -322,6 +325,13 @@ def select_dates(method, l, mention, event_art, sents, pubcount, df, n_docs, ext
         ranked = sorted(pubcount, key=lambda d: (-pubcount[d], d))
         return ranked[:l]
     extra = extra or {}
+    if method in CONTENT_METHODS:
+        # a content score; ties go to the date more articles mention, then the earlier date
+        cs = extra["content"]
+        pool = sorted(set(cands) | set(cs))
+        order = {d: i if tie == "earlier" else -i for i, d in enumerate(pool)}
+        ranked = sorted(pool, key=lambda d: (-cs.get(d, 0), -len(mention.get(d, ())), order[d]))
+        return ranked[:l]
     score = {}
     for d in cands:
         m = len(mention[d])
@@ -373,6 +383,129 @@ def select_dates(method, l, mention, event_art, sents, pubcount, df, n_docs, ext
 
 
 REDUNDANCY = 0.3
+
+# ------------------------------------------------------------------ content signals (this round)
+# Methods that read the text of a date's mentions, not only their number. Each is parameter-free
+# except ``cluster`` (CLUSTER_SIM). See docs/quality.md, "Timeline17", and the report of this round.
+CONTENT_METHODS = ("salience", "dedup", "cluster", "snap", "ledepub", "snap-ledepub")
+CLUSTER_SIM = 0.3  # cosine to a cluster's centroid for a mention sentence to join it
+
+
+def _vec_sum(vecs) -> Counter:
+    c = Counter()
+    for v in vecs:
+        for w, x in v.items():
+            c[w] += x
+    return c
+
+
+def _cos_raw(v: dict, c: Counter) -> float:
+    """Cosine of a unit vector ``v`` with an unnormalised sum vector ``c``."""
+    norm = math.sqrt(sum(x * x for x in c.values())) or 1.0
+    return sum(x * c.get(w, 0.0) for w, x in v.items()) / norm
+
+
+def content_scores(method, arts, feats, start, end, mention, stamps=False) -> dict:
+    """Per candidate date, the score of a content method.
+
+    ``salience``: sum over the articles mentioning d of the TF-IDF cosine between the article's
+    sentence that mentions d and the centroid of the task's whole input (all its articles): a
+    date named where the story's central words are, rather than in passing.
+    ``dedup``: articles mentioning d, counting once the articles whose mention sentences are
+    identical (wire copy syndicated across outlets).
+    ``cluster``: articles in the largest group of d's mention sentences that say the same thing
+    (greedy single pass, cosine to the group centroid >= CLUSTER_SIM).
+    ``ledepub``: as ``mention``, plus the article's publication day when its first line (title
+    fused with the first sentence) names no day: undated news is that day's news.
+    ``snap``: as ``mention``, but an article's mention of d moves to the neighbouring day d-1 or
+    d+1 when that day has more articles and its mention sentences are closer to the neighbour's
+    content than to the rest of d's (the same happening, split over two days).
+    ``snap-ledepub``: both.
+    """
+    keys = [k for k, _, _ in arts]
+    docs = [[w for ln in feats[k]["lines"] for w in tokens(detok(ln))] for k in keys]
+    df = Counter()
+    for d in docs:
+        df.update(set(d))
+    n = len(docs)
+    lines_of = defaultdict(lambda: defaultdict(set))  # date -> article -> mention lines
+    for key in keys:
+        for li, val, _inf, *more in feats[key]["dates"]:
+            if start <= val <= end and (stamps or not (len(more) > 1 and more[1])):
+                lines_of[val][key].add(li)
+    if method in ("ledepub", "snap-ledepub"):
+        for key, pub, _ in arts:
+            f = feats[key]
+            day = pub.isoformat()
+            if not f["lines"] or any(x[0] == 0 for x in f["dates"]) or key in lines_of.get(day, {}):
+                continue
+            lines_of[day][key].add(0)
+    vec_cache: dict = {}
+
+    def item_vec(key, lis):
+        out = Counter()
+        for li in lis:
+            if (key, li) not in vec_cache:
+                vec_cache[key, li] = tfidf_vectors([tokens(detok(feats[key]["lines"][li]))], df, n)[0]
+            for w, x in vec_cache[key, li].items():
+                out[w] += x
+        norm = math.sqrt(sum(x * x for x in out.values())) or 1.0
+        return {w: x / norm for w, x in out.items()}
+
+    if method == "salience":
+        cen = _vec_sum(tfidf_vectors(docs, df, n))
+        cn = math.sqrt(sum(x * x for x in cen.values())) or 1.0
+        cen = {w: x / cn for w, x in cen.items()}
+        return {d: sum(max(cos(item_vec(k, [li]), cen) for li in lis) for k, lis in a.items())
+                for d, a in lines_of.items()}
+    if method == "dedup":
+        return {d: len({frozenset(detok(feats[k]["lines"][li]).lower() for li in lis) for k, lis in a.items()})
+                for d, a in lines_of.items()}
+    if method == "cluster":
+        out = {}
+        for d, a in lines_of.items():
+            groups: list = []  # [sum vector, articles]
+            for k in sorted(a):
+                for li in sorted(a[k]):
+                    v = item_vec(k, [li])
+                    if not v:
+                        continue
+                    best, bs = None, CLUSTER_SIM
+                    for g in groups:
+                        sim = _cos_raw(v, g[0])
+                        if sim > bs:
+                            best, bs = g, sim
+                    if best is None:
+                        groups.append([Counter(v), {k}])
+                    else:
+                        for w, x in v.items():
+                            best[0][w] += x
+                        best[1].add(k)
+            out[d] = max((len(g[1]) for g in groups), default=0)
+        return out
+    score = {d: len(a) for d, a in lines_of.items()}
+    if method in ("snap", "snap-ledepub"):
+        vecs = {d: {k: item_vec(k, lis) for k, lis in a.items()} for d, a in lines_of.items()}
+        sums = {d: _vec_sum(kv.values()) for d, kv in vecs.items()}
+        delta = Counter()
+        for d, kv in vecs.items():
+            for k, v in kv.items():
+                own = sums[d].copy()
+                own.subtract(v)
+                best, bs = None, _cos_raw(v, own)
+                for step in (-1, 1):
+                    nb = (dt.date.fromisoformat(d) + dt.timedelta(days=step)).isoformat()
+                    if nb in vecs and len(vecs[nb]) > len(kv):
+                        sim = _cos_raw(v, sums[nb])
+                        if sim > bs:
+                            best, bs = nb, sim
+                if best is not None:
+                    delta[d] -= 1
+                    if k not in vecs[best]:
+                        delta[best] += 1
+        for d, c in delta.items():
+            score[d] += c
+    return score
 
 
 def summarise(d, k, sents, df, n_docs, support=None):
@@ -497,7 +630,7 @@ def f1(p, r):
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--data", required=True, type=Path)
-    ap.add_argument("--method", default="mention", choices=["pubcount", "mention", "event", "full", "refs", "merged"])
+    ap.add_argument("--method", default="mention", choices=["pubcount", "mention", "event", "full", "refs", "merged", *CONTENT_METHODS])
     ap.add_argument("--cache", default=os.path.join(tempfile.gettempdir(), "storyline-tls-cache"))
     ap.add_argument("--no-cache", action="store_true")
     ap.add_argument("--no-events", action="store_true", help="skip the parse: no event preference in summaries; --method event/full degrade to mention")
@@ -545,6 +678,8 @@ def main(argv=None):
             feats.update(load_features(missing, None if args.no_cache else args.cache, with_events, args.workers))
         n_articles = len(feats)
         mention, event_art, sents, pubcount, extra = collect(arts, feats, start, end, args.stamps)
+        if args.method in CONTENT_METHODS:
+            extra["content"] = content_scores(args.method, arts, feats, start, end, mention, args.stamps)
         df = Counter()
         n_docs = 0
         for d, ss in sents.items():
@@ -552,6 +687,14 @@ def main(argv=None):
                 n_docs += 1
                 df.update(set(tokens(s)))
         pred_dates = select_dates(args.method, l, mention, event_art, sents, pubcount, df, n_docs, extra, args.tie)
+        for d in pred_dates:
+            if not sents.get(d):
+                # a day chosen only through ``ledepub`` votes: its undated articles' first lines
+                for key, pub, _ in arts:
+                    first = feats[key]["lines"][:1]
+                    if pub.isoformat() == d and first and 4 <= len(first[0].split()) <= 60:
+                        sents[d][first[0]] = False
+                        extra["support"][d][first[0]].add(key)
         pred = {d: summarise(d, k, sents, df, n_docs, extra["support"]) for d in pred_dates}
         p, r = date_prf(list(pred), gold_dates)
         row = {"task": task["name"], "l": l, "k": k, "articles": len(arts), "date_p": p, "date_r": r,
