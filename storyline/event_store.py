@@ -5,11 +5,12 @@ actors (``merge_key``). Here that key is computed once per mention, when it is s
 
 * ``event_groups`` holds one row per merged event (its key's parts), and ``events.event_group`` points to it;
 * ``event_group_actors`` holds, for each actor an event can be asked for (an entity key, or ``COUNTRY:xx`` for
-  an actor acting for a country — what ``Store._side`` matches) and each of its events, the counts that
+  an actor acting for a country — what ``Store._side`` matches), and for each pair of a source and a target
+  actor (``pair_key``, for ``timeline --between``), and each of its events, the counts that
   ``Store.event_groups`` would compute from that actor's mentions alone: best confidence, all background or
   not, articles, outlets, first mention, and the timeline's rank score.
 
-A timeline of one actor is then the first rows of an index (``top_groups``): its cost follows the number of
+A timeline of one actor, or between two, is then the first rows of an index (``top_groups``): its cost follows the number of
 entries asked for, not the number of mentions (a country can have a hundred thousand). Counts are refreshed
 for the events an article's analysis touches (``index_events``), so they always equal a count from scratch.
 """
@@ -91,6 +92,16 @@ def migrate(conn: sqlite3.Connection) -> None:
     index_events(conn)
 
 
+def pair_key(a: str, b: str) -> str:
+    """The key under which the events between two actors are counted, whichever acts on the other."""
+    return f"{a}\x1f{b}" if a <= b else f"{b}\x1f{a}"
+
+
+def recount_all(conn: sqlite3.Connection) -> None:
+    """Schema migration 9: every event recounted, now also per pair of actors."""
+    index_events(conn, [r[0] for r in conn.execute("SELECT id FROM event_groups")])
+
+
 def article_groups(conn: sqlite3.Connection, article_id: int) -> list[int]:
     return [r[0] for r in conn.execute(
         "SELECT DISTINCT event_group FROM events WHERE article_id = ? AND event_group IS NOT NULL", (article_id,))]
@@ -114,12 +125,15 @@ def index_events(conn: sqlite3.Connection, stale: Iterable[int] = ()) -> int:
                  " WHERE e.id IN (SELECT id FROM temp.pending_events)")
     touched = "(SELECT id FROM temp.touched_groups)"
     conn.execute(f"DELETE FROM event_group_actors WHERE event_group IN {touched}")
-    # each mention once per actor it can be asked for; a mention listed twice for one actor counts once
-    keyed = " UNION ".join(
-        f"SELECT id, {expr} AS actor FROM events WHERE event_group IN {touched} AND {col} <> ''"
-        for col, expr in (("source_key", "source_key"), ("target_key", "target_key"),
-                          ("source_country", "'COUNTRY:' || source_country"),
-                          ("target_country", "'COUNTRY:' || target_country")))
+    # each mention once per actor it can be asked for, and once per pair of actors it joins (a source key and a
+    # target key, as ``pair_key``); a mention listed twice under one key counts once
+    def side(role: str) -> str:
+        return (f"SELECT id, {role}_key AS k FROM events WHERE event_group IN {touched} AND {role}_key <> ''"
+                f" UNION SELECT id, 'COUNTRY:' || {role}_country FROM events WHERE event_group IN {touched}"
+                f" AND {role}_country <> ''")
+    keyed = (f"SELECT id, k AS actor FROM ({side('source')}) UNION SELECT id, k FROM ({side('target')})"
+             f" UNION SELECT s.id, CASE WHEN s.k <= t.k THEN s.k || char(31) || t.k ELSE t.k || char(31) || s.k END"
+             f" FROM ({side('source')}) s JOIN ({side('target')}) t ON t.id = s.id")
     conn.execute(
         "INSERT INTO event_group_actors (actor, event_group, type, date, undated, dated, confidence, background,"
         " articles, outlets, first, score)"
@@ -146,7 +160,8 @@ def top_groups(conn: sqlite3.Connection, actors: list[str], limit: int | None, t
 
     For one actor and a ``limit``, its best events by the timeline's rank, read in rank order from
     ``event_group_actors_rank``: the cost follows ``limit``, not the actor's number of mentions. For several
-    actors an event is listed once per actor that has it, and combining them is the caller's.
+    actors an event is listed once per actor that has it, with the actor last, and combining them is the
+    caller's.
     """
     where, params = [f"s.actor IN ({','.join('?' * len(actors))})"], list(actors)
     if types:
@@ -169,4 +184,5 @@ def top_groups(conn: sqlite3.Connection, actors: list[str], limit: int | None, t
            + (" INDEXED BY event_group_actors_rank" if ranked else "")
            + " JOIN event_groups g ON g.id = s.event_group WHERE " + " AND ".join(where)
            + (" ORDER BY s.score DESC, s.undated, s.date, s.confidence DESC, s.first LIMIT ?" if ranked else ""))
-    return [tuple(r)[:-1] if ranked else tuple(r) for r in conn.execute(sql, params + ([limit] if ranked else []))]
+    one = len(actors) == 1
+    return [tuple(r)[:-1] if one else tuple(r) for r in conn.execute(sql, params + ([limit] if ranked else []))]

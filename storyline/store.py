@@ -265,6 +265,8 @@ MIGRATIONS: list = [  # SQL scripts, or functions of the connection
     """
     ALTER TABLE events ADD COLUMN actors_inferred INTEGER NOT NULL DEFAULT 0;
     """,
+    # 9: events counted per pair of actors too, so `timeline --between` reads its top events from the index
+    event_store.recount_all,
 ]
 
 # How much a date source is trusted when copies disagree; higher wins.
@@ -694,18 +696,25 @@ class Store:
             sql += " HAVING " + " AND ".join(having)
         return [tuple(r) for r in self.conn.execute(sql, params)]
 
-    def actor_event_groups(self, keys: list[str], limit: int | None, types: list[str] | None = None,
+    def actor_event_groups(self, actors: list[list[str]], limit: int | None, types: list[str] | None = None,
                            date_from: str | None = None, date_to: str | None = None,
                            bars: tuple[float, float] | None = None, background: bool = True) -> list[tuple]:
-        """``event_groups(actors=[keys], ...)`` from the stored per-actor counts (``storyline.event_store``).
+        """``event_groups(actors=actors, ...)`` (one side or two) from the stored counts (``storyline.event_store``).
 
-        With one key and a ``limit``, only the ``limit`` best by the timeline's rank. With several keys, an
-        event that more than one of them has is counted again from its mentions, as its counts are not the
-        sum of theirs (an article may name both).
+        With one key (or one pair of keys) and a ``limit``, only the ``limit`` best by the timeline's rank.
+        With several, an event that more than one of them has is counted again from its mentions, as its
+        counts are not the sum of theirs (an article may name both).
         """
+        if len(actors) == 1:
+            keys = list(dict.fromkeys(actors[0]))
+        else:
+            keys = list(dict.fromkeys(event_store.pair_key(a, b) for a in actors[0] for b in actors[1]))
+        if not keys:
+            return []
+        one = len(keys) == 1
         rows = event_store.top_groups(self.conn, keys, limit, types, date_from, date_to,
-                                      bars if len(keys) == 1 else None, background if len(keys) == 1 else True)
-        if len(keys) == 1:
+                                      bars if one else None, background if one else True)
+        if one:
             return rows
         by_group: dict[int, list[tuple]] = {}
         for r in rows:
@@ -713,7 +722,7 @@ class Store:
         shared = sorted(g for g, rs in by_group.items() if len(rs) > 1)
         out = [rs[0] for rs in by_group.values() if len(rs) == 1 and _passes(rs[0], bars, background)]
         for i in range(0, len(shared), 500):
-            out += self.event_groups(types, [keys], date_from, date_to, None, bars, background, shared[i:i + 500])
+            out += self.event_groups(types, actors, date_from, date_to, None, bars, background, shared[i:i + 500])
         return out
 
     def _event_where(self, types, actors, date_from, date_to, article_ids) -> tuple[list[str], list]:

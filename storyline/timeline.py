@@ -127,17 +127,17 @@ def timeline(store, types: list[str] | None = None, actors: list[list[str]] | No
              limit: int | None = None, min_confidence: float = 0.5, background: bool = False) -> list[Event]:
     """``key_events(merge(store.event_rows(...)), ...)``, without reading every mention.
 
-    The mentions are merged when stored, and counted per actor (``storyline.event_store``): a timeline of
-    one actor reads its best events from an index; other timelines count their events in SQL
-    (``Store.event_groups``). Either way the events are ranked here exactly as ``key_events`` ranks them,
+    The mentions are merged when stored, and counted per actor and per pair of actors
+    (``storyline.event_store``): a timeline of one actor or between two reads its best events from an index;
+    other timelines (a story's, all events) count their events in SQL (``Store.event_groups``). Either way the events are ranked here exactly as ``key_events`` ranks them,
     and only the chosen events' mentions are read, for their evidence.
     """
     where = dict(types=types, actors=actors, date_from=date_from, date_to=date_to, article_ids=article_ids)
     if limit is None:
         return key_events(merge(store.event_rows(**where)), None, min_confidence, background)
     bars = (min_confidence * DATED_BAR, min_confidence)
-    if actors is not None and len(actors) == 1 and article_ids is None:
-        groups = store.actor_event_groups(actors[0], limit, types, date_from, date_to, bars, background)
+    if actors and len(actors) <= 2 and article_ids is None:
+        groups = store.actor_event_groups(actors, limit, types, date_from, date_to, bars, background)
     else:
         groups = store.event_groups(**where, bars=bars, background=background)
     # merge's order: date (undated last), then confidence, then first row in event_rows order

@@ -70,7 +70,7 @@ def test_one_actor_reads_only_its_best_events(tmp_path):
             " WHERE s.actor = ? ORDER BY s.score DESC, s.undated, s.date, s.confidence DESC, s.first LIMIT 5",
             ("COUNTRY:AM",)))
         assert "event_group_actors_rank" in plan and "TEMP B-TREE" not in plan
-        top = store.actor_event_groups(["COUNTRY:AM"], 5)
+        top = store.actor_event_groups([["COUNTRY:AM"]], 5)
         every = store.event_groups(actors=[["COUNTRY:AM"]])
         assert len(top) == 5 and len(every) > 5
         from storyline.timeline import rank_score
@@ -100,3 +100,17 @@ def test_a_store_from_before_merged_events_is_migrated_with_its_mentions_merged(
         assert stored_counts(store) == expected
         old = key_events(merge(store.event_rows(actors=[["COUNTRY:AZ"]])), limit=4)
         assert [e.as_dict() for e in timeline(store, actors=[["COUNTRY:AZ"]], limit=4)] == [e.as_dict() for e in old]
+
+
+def test_counts_between_two_actors_equal_their_mentions_counted_at_query_time(tmp_path):
+    with storyline.open(tmp_path / "events.db") as store:
+        fill_random_events(store, random.Random(4))
+        keys = ["COUNTRY:AM", "COUNTRY:AZ", "P:1", "P:2"]
+        compared = 0
+        for a in keys:
+            for b in keys:
+                sides = [[a], [b]]
+                stored = sorted(store.actor_event_groups(sides, None), key=repr)
+                assert stored == sorted(store.event_groups(actors=sides), key=repr), (a, b)
+                compared += len(stored)
+        assert compared > 100

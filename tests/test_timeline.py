@@ -158,5 +158,7 @@ def test_the_sql_timeline_is_the_python_one_on_a_store_full_of_ties(tmp_path):
                    {"actors": [["P:2", "COUNTRY:AZ"]]}, {"types": ["agree", "fight"]},
                    {"date_from": "2024-05-11", "date_to": "2024-05"}, {"article_ids": list(range(1, 20))},
                    {"actors": [["COUNTRY:AZ"]], "types": ["consult"]}, {"actors": [["P:1"]], "date_from": "2024-05-11"},
-                   {"actors": [["P:1", "COUNTRY:AZ"]], "date_to": "2024-05-11", "types": ["agree", "consult"]}]
+                   {"actors": [["P:1", "COUNTRY:AZ"]], "date_to": "2024-05-11", "types": ["agree", "consult"]},
+                   {"actors": [["P:1", "COUNTRY:AM"], ["COUNTRY:AZ"]]}, {"actors": [["P:1"], ["P:1"]]},
+                   {"actors": [["COUNTRY:AZ"], ["P:2", "COUNTRY:AM"]], "types": ["fight"], "date_from": "2024-05-11"}]
         assert assert_same_timelines(store, queries) > 100
