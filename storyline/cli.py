@@ -329,12 +329,15 @@ def timeline(
     date_to: Optional[str] = typer.Option(None, "--to", help="Up to this date."),
     background: bool = typer.Option(False, "--background/--no-background", help="Include history the articles recall."),
     limit: int = typer.Option(30, help="At most this many entries (0 = all)."),
-    fmt: str = typer.Option("table", "--format", help="table, json, csv or md."),
+    fmt: str = typer.Option("table", "--format", help="table, json, csv, md or html."),
     as_json: bool = JsonOption,
 ) -> None:
     """A dated timeline of the key events for an entity or a pair of entities, with sources."""
-    from .timeline import timeline as build_timeline, to_markdown
+    from .timeline import timeline as build_timeline, to_html, to_markdown
 
+    if fmt not in ("table", "json", "csv", "md", "html"):
+        err.print(f"unknown --format {fmt!r}: use table, json, csv, md or html")
+        raise typer.Exit(2)
     names = list(between) if between else ([entity] if entity else [])
     with _open(db) as store:
         entries = build_timeline(store, actors=_actor_sides(store, names) if names else None,
@@ -343,8 +346,11 @@ def timeline(
                                  limit=limit or None, background=background)
         label = store.story(story)["label"] if story is not None and store.story(story) else None
     fmt = "json" if as_json else fmt
+    title = "Timeline: " + (label or " and ".join(names) or "all events")
     if fmt == "md":
-        sys.stdout.write(to_markdown(entries, "Timeline: " + (label or " and ".join(names) or "all events")) + "\n")
+        sys.stdout.write(to_markdown(entries, title) + "\n")
+    elif fmt == "html":
+        sys.stdout.write(to_html(entries, title) + "\n")
     elif fmt == "csv":
         import csv
 

@@ -165,6 +165,34 @@ def to_markdown(events: list[Event], title: str) -> str:
     return "\n".join(lines)
 
 
+HTML_STYLE = ("body{font:16px/1.5 system-ui,sans-serif;max-width:52rem;margin:2rem auto;padding:0 1rem;color:#222}"
+              "article{border-left:3px solid #888;padding:0 0 0 1rem;margin:1.5rem 0}"
+              "h2{font-size:1.05rem;margin:0}.meta{color:#555;font-size:.9rem}"
+              "blockquote{margin:.5rem 0;font-style:italic}li{font-size:.9rem;margin:.25rem 0}")
+
+
+def to_html(events: list[Event], title: str) -> str:
+    """One self-contained page: each entry with its date, type, actors, place, counts, summary and evidence."""
+    from html import escape
+
+    parts = [f"<!doctype html><html><head><meta charset='utf-8'><title>{escape(title)}</title>"
+             f"<style>{HTML_STYLE}</style></head><body><h1>{escape(title)}</h1>"]
+    for e in events:
+        actors = " → ".join(filter(None, (e.source, e.target)))
+        actors += " (actors from the sentence before)" if actors and e.actors_inferred else ""
+        meta = " · ".join(filter(None, (actors, e.place, f"{e.articles} article(s), {e.outlets} outlet(s)",
+                                        "background" if e.background else "")))
+        evidence = "".join(
+            f"<li>{escape(v.outlet or 'unknown outlet')}, {escape(v.published or 'undated')}, article"
+            f" {v.article_id}: {escape(' '.join(v.sentence_text.split()))}</li>" for v in e.evidence)
+        parts.append(f"<article><h2>{escape(date_label(e))} — {escape(e.type)} ({escape(e.mode)})</h2>"
+                     f"<div class='meta'>{escape(meta)}</div><blockquote>{escape(e.summary.strip())}</blockquote>"
+                     f"<details><summary>Evidence ({len(e.evidence)})</summary><ul>{evidence}</ul></details>"
+                     "</article>")
+    parts.append("</body></html>")
+    return "\n".join(parts)
+
+
 def date_label(e: Event) -> str:
     """A date as precise as it is known, never more: ``2024-05-10–11``, ``~2024-04-15``, ``date unknown``."""
     if not e.date:

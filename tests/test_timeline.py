@@ -102,6 +102,21 @@ def test_timeline_formats(db):
     rows = list(csv.DictReader(io.StringIO(runner.invoke(
         app, ["timeline", "--entity", "Tokayev", "--format", "csv", "--db", db]).stdout)))
     assert rows and {"date", "type", "summary", "article_ids"} <= set(rows[0])
+    page = runner.invoke(app, ["timeline", "--entity", "Tokayev", "--format", "html", "--db", db]).stdout
+    entries = json.loads(runner.invoke(app, ["timeline", "--entity", "Tokayev", "--json", "--db", db]).stdout)
+    assert page.startswith("<!doctype html>") and page.count("<article>") == len(entries) > 0
+    assert "Evidence (" in page and "<script" not in page
+    assert runner.invoke(app, ["timeline", "--entity", "Tokayev", "--format", "pdf", "--db", db]).exit_code == 2
+
+
+def test_html_escapes_what_the_pages_say():
+    from storyline.timeline import Event, Evidence, to_html
+
+    said = '<script>alert("x")</script> & "quotes"'
+    e = Event("CONSULT", "occurred", "2024-05-10", None, "day", False, "text", False, "A <b>", None, None, said,
+              1, 1, "2024-05-10", 0.9, evidence=[Evidence(1, 0, said, "out<let>", None, 0.9)])
+    page = to_html([e], "T <i>")
+    assert "<script>" not in page and "<b>" not in page and "<i>" not in page and "&lt;script&gt;" in page
 
 
 # --- the timeline built in SQL (timeline.timeline) against the reference: key_events(merge(event_rows)) ----
