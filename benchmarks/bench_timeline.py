@@ -65,6 +65,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from storyline.resolve import normalise_name  # noqa: E402
+from storyline import event_store  # noqa: E402
 from storyline.store import Store  # noqa: E402
 from storyline.timeline import key_events, merge, timeline  # noqa: E402
 
@@ -289,6 +290,30 @@ def measure(path: Path, names: list[str], reps: int, cold_reps: int) -> dict:
     }
 
 
+def upkeep(path: Path, n: int = 200, seed: int = 1) -> dict:
+    """What keeping the merged events costs when articles are saved: ``n`` random articles with events have their
+    mentions taken out of their events and merged again, one article at a time, as ``Store.save_analysis`` does
+    after writing an article's rows; rolled back afterwards. The counts must come out as they were."""
+    with Store(path) as store:
+        ids = [r[0] for r in store.conn.execute("SELECT DISTINCT article_id FROM events ORDER BY article_id")]
+        chosen = random.Random(seed).sample(ids, min(n, len(ids)))
+        check = ("SELECT COUNT(*), SUM(articles), SUM(outlets), ROUND(SUM(score), 6), SUM(first >> 32), SUM(first & 4294967295) FROM event_group_actors")
+        before = store.conn.execute(check).fetchone()
+        mentions = 0
+        store.conn.execute("BEGIN")
+        wall, cpu = time.perf_counter(), time.process_time()
+        for article_id in chosen:
+            stale = event_store.article_groups(store.conn, article_id)
+            mentions += store.conn.execute("UPDATE events SET event_group = NULL WHERE article_id = ?",
+                                           (article_id,)).rowcount
+            store.index_events(stale)
+        wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+        same = store.conn.execute(check).fetchone() == before
+        store.conn.execute("ROLLBACK")
+    return {"articles": len(chosen), "mentions": mentions, "ms_per_article": wall * 1000 / len(chosen),
+            "cpu_ms_per_article": cpu * 1000 / len(chosen), "counts_unchanged": same}
+
+
 def cli_run(path: Path, names: list[str]) -> dict:
     """One end-to-end ``storyline timeline`` in a subprocess, for reference; also checks it agrees with the API."""
     exe = Path(sys.executable).with_name("storyline")
@@ -459,6 +484,8 @@ def main() -> None:
                 row["queries"][label] = m
                 print(f"  {label}: {json.dumps(m)}", file=sys.stderr)
             row["lookup_fallback"] = lookup_plan(path, queries["frequent entity"][0][:-1])
+            row["upkeep"] = upkeep(path)
+            print(f"  upkeep: {json.dumps(row['upkeep'])}", file=sys.stderr)
             results.append(row)
             if not args.keep:
                 for p in work.glob(path.name + "*"):
@@ -507,6 +534,13 @@ def main() -> None:
         f = r["lookup_fallback"]
         print(f"- name lookup by substring {f['name']!r} (no alias), {r['size']:,} articles: {fmt(f['ms'])} ms, "
               f"plans: {f['plans']}")
+    print()
+    print("Keeping merged events when articles are saved (`upkeep`: re-merge one article at a time, rolled back):")
+    for r in results:
+        u = r["upkeep"]
+        print(f"- {r['size']:,} articles: {u['articles']} articles, {u['mentions']} mentions: "
+              f"{u['ms_per_article']:.2f} ms per article ({u['cpu_ms_per_article']:.2f} CPU), "
+              f"counts unchanged: {u['counts_unchanged']}")
     print()
     summary = {
         "machine": machine(), "load_average_start_end": [load0, os.getloadavg()[0]], "seed": seed_info, "shared_entities": len(shared), "queries": queries,
