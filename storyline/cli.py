@@ -406,12 +406,15 @@ def stories(
     as_json: bool = JsonOption,
 ) -> None:
     """Stories, newest activity first: label, time span, articles, outlets, top entities."""
-    from .embed import EmbeddingsUnavailable
+    from .embed import INSTALL_HINT, EmbeddingsUnavailable, available
     from .pipeline import cluster as run_cluster
 
     if embeddings and not rebuild:
         err.print("--embeddings changes how stories are built: give --rebuild too")
         raise typer.Exit(2)
+    if embeddings and not available():
+        err.print(f"[red]error[/red] dense embeddings need the optional extra: {escape(INSTALL_HINT)}")
+        raise typer.Exit(1)
     with _open(db) as store:
         if rebuild:
             try:

@@ -108,3 +108,11 @@ def test_the_embeddings_flag_asks_for_a_rebuild_and_says_when_the_extra_is_missi
         pytest.skip("the extra is installed: the missing-extra message cannot be seen here")
     result = _cli("stories", "--rebuild", "--embeddings", "--db", db)
     assert result.exit_code == 1 and "storyline[embed]" in result.output
+    # and the pipeline says so too, for a store whose stories were built with embeddings
+    import storyline
+    from storyline.pipeline import cluster
+
+    with storyline.open(db) as store:
+        storyline.analyse_store(store)
+        with pytest.raises(embed.EmbeddingsUnavailable, match="storyline\\[embed\\]"):
+            cluster(store, rebuild=True, params={"embedding_weight": 0.2})
