@@ -12,7 +12,9 @@ Two plain steps:
   strongest keys. Each new article is compared with the few stories the index
   finds for its strongest keys (never with every story or article), joins the
   best one above ``threshold`` or starts a new story; afterwards the story it
-  joined may absorb a story that has grown close to it.
+  joined may absorb a story that has grown close to it, and the small stories
+  that stopped growing and resemble it clearly more than any other story
+  (``fragment_size``: side pieces that fell short of the threshold).
 
 Similarity of an article and a story (all parts in [0, 1])::
 
@@ -369,6 +371,12 @@ class StoryClusterer:
     absorb_min_df : a joining article adds to its story only keys this many earlier
         articles had (a key seen once can match nothing; it only weighs on the norm).
     embedding_weight : weight of an optional dense-vector cosine (0: off).
+    fragment_size, fragment_quiet_days, fragment_threshold, fragment_ratio : fragments.
+        A story of at most ``fragment_size`` articles (0: off) that no article has joined
+        for ``fragment_quiet_days`` is absorbed by a larger story when that story's merge
+        check finds it, if the larger story is the fragment's most similar story, at
+        least ``fragment_threshold`` similar, and ``fragment_ratio`` times as similar as
+        the fragment's second most similar story.
     """
 
     def __init__(self, threshold: float = 0.035, merge_threshold: float = 0.2, merge_every: int = 16,
@@ -378,7 +386,9 @@ class StoryClusterer:
                  half_life_days: float = 90.0, min_df: int = 0, entity_min_df: int = 0, absorb_min_df: int = 1, size_prior: float = 0.3,
                  max_article_terms: int = 500, centroid_terms: int = 3000, centroid_entities: int = 300,
                  index_terms: int = 30, index_entities: int = 20, query_terms: int = 20,
-                 posting_cap: int = 200, candidates: int = 20, embedding_weight: float = 0.0):
+                 posting_cap: int = 200, candidates: int = 20, embedding_weight: float = 0.0,
+                 fragment_size: int = 3, fragment_quiet_days: float = 7.0, fragment_threshold: float = 0.015,
+                 fragment_ratio: float = 1.5):
         self.threshold = threshold
         self.merge_threshold = merge_threshold
         self.merge_every = merge_every
@@ -405,6 +415,10 @@ class StoryClusterer:
         self.entity_min_df = entity_min_df
         self.absorb_min_df = absorb_min_df
         self.embedding_weight = embedding_weight
+        self.fragment_size = fragment_size
+        self.fragment_quiet_days = fragment_quiet_days
+        self.fragment_threshold = fragment_threshold
+        self.fragment_ratio = fragment_ratio
         self._n_docs = 0
         self._df: dict[str, int] = {}
         self._stories: dict[int, _Story] = {}
@@ -423,7 +437,8 @@ class StoryClusterer:
             "threshold", "merge_threshold", "merge_every", "w_terms", "w_entities", "bigram_weight",
             "w_dates", "place_floor", "place_agree", "place_share", "time_scale_days", "time_floor", "half_life_days",
             "max_article_terms", "centroid_terms", "centroid_entities", "index_terms", "index_entities",
-            "query_terms", "posting_cap", "candidates", "size_prior", "min_df", "entity_min_df", "absorb_min_df", "embedding_weight")}
+            "query_terms", "posting_cap", "candidates", "size_prior", "min_df", "entity_min_df", "absorb_min_df", "embedding_weight",
+            "fragment_size", "fragment_quiet_days", "fragment_threshold", "fragment_ratio")}
 
     def add(self, f: ArticleFeatures) -> int:
         """Place one article; returns the id of the story it joined or started.
@@ -703,25 +718,69 @@ class StoryClusterer:
                     del self._index[key]
 
     def _maybe_merge(self, story: _Story) -> int:
-        """Merge ``story`` with the most similar other story if they have grown together."""
-        vec = {p: _unit(story.parts[p], self.max_article_terms if p == "t" else None) for p in PARTS}
-        best, best_score = None, -1.0
+        """Merge ``story`` with the most similar other story if they have grown together;
+        then let it absorb the quiet fragments that resemble it most (``fragment_size``)."""
+        ranked = self._ranked_neighbours(story)
+        if ranked and ranked[0][0] >= self.merge_threshold:
+            keep, gone = sorted((story.id, ranked[0][1]))
+            self._merge(self._stories[keep], self._stories[gone])
+            story = self._stories[keep]
+        if self.fragment_size and len(story.article_ids) > self.fragment_size:
+            return self._absorb_fragments(story)
+        return story.id
+
+    def _story_vector(self, story: _Story) -> dict:
+        return {p: _unit(story.parts[p], self.max_article_terms if p == "t" else None) for p in PARTS}
+
+    def _ranked_neighbours(self, story: _Story) -> list[tuple[float, int]]:
+        """(score, id) of the stories the index finds for ``story``, most similar first."""
+        vec = self._story_vector(story)
+        out = []
         for sid in self._candidates(vec, exclude=story.id):
-            other = self._stories[sid]
-            cos = {p: self._cos(vec[p], other, p) for p in PARTS if vec[p] and p != "c"}
-            if vec["c"] and other.parts["c"]:
-                # The larger story must cover the smaller one's countries (a fragment
-                # about one country of a many-country story belongs to it).
-                small, large = sorted((story, other), key=lambda s: (len(s.article_ids), s.id))
-                cos["c"] = self._coverage(_unit(small.parts["c"]), large.parts["c"])
-            score = self._combine(cos, _span_gap(story, other))
-            if score > best_score:
-                best, best_score = sid, score
-        if best is None or best_score < self.merge_threshold:
-            return story.id
-        keep, gone = sorted((story.id, best))
-        self._merge(self._stories[keep], self._stories[gone])
-        return keep
+            out.append((self._pair_score(story, vec, self._stories[sid]), sid))
+        out.sort(key=lambda x: (-x[0], x[1]))
+        return out
+
+    def _pair_score(self, story: _Story, vec: dict, other: _Story) -> float:
+        """Similarity of two stories (``vec``: ``story``'s centroid as unit vectors)."""
+        cos = {p: self._cos(vec[p], other, p) for p in PARTS if vec[p] and p != "c"}
+        if vec["c"] and other.parts["c"]:
+            # The larger story must cover the smaller one's countries (a fragment
+            # about one country of a many-country story belongs to it).
+            small, large = sorted((story, other), key=lambda s: (len(s.article_ids), s.id))
+            cos["c"] = self._coverage(_unit(small.parts["c"]), large.parts["c"])
+        return self._combine(cos, _span_gap(story, other))
+
+    def _absorb_fragments(self, host: _Story) -> int:
+        """Merge into ``host`` the quiet small stories whose clearly best match it is.
+
+        A story that stayed at a few articles while ``host`` went on is most often a
+        side piece of a running story (a digest, a local angle) that fell short of the
+        join threshold. A new story's first article is not taken: it is not quiet, the
+        articles that follow it join it. Ordered by id, so the result is deterministic.
+        """
+        if host.end is None:
+            return host.id
+        vec = self._story_vector(host)
+        for sid in self._candidates(vec, exclude=host.id):
+            frag = self._stories[sid]
+            # Only a fragment from within the host's span: one from before it would stretch
+            # the host back in time, over stories that the time factor kept apart.
+            if len(frag.article_ids) > self.fragment_size or frag.start is None or host.start is None \
+                    or frag.start < host.start or _days(host.end, frag.end) < self.fragment_quiet_days:
+                continue
+            if self._pair_score(frag, self._story_vector(frag), host) < self.fragment_threshold:
+                continue  # cheap test first: most candidates are not close enough
+            ranked = self._ranked_neighbours(frag)
+            if not ranked or ranked[0][1] != host.id or ranked[0][0] < self.fragment_threshold:
+                continue
+            second = ranked[1][0] if len(ranked) > 1 else 0.0
+            if ranked[0][0] < self.fragment_ratio * second:
+                continue
+            keep, gone = sorted((host.id, frag.id))
+            self._merge(self._stories[keep], self._stories[gone])
+            host = self._stories[keep]
+        return host.id
 
     def _merge(self, keep: _Story, gone: _Story) -> None:
         # Bring the absorbed centroid to the keeper's origin, then add it in.

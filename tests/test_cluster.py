@@ -181,3 +181,46 @@ def test_real_articles_of_two_stories_cluster_apart(shared_data):
     n, pure = purity(clusterer, fs, gold)
     assert pure >= 0.95
     assert n <= 8
+
+
+def _side_piece(article_id: int, rng: random.Random, topic, day: dt.date) -> ArticleFeatures:
+    """A side piece of a topic (a digest, a local angle): a few of its words, its country,
+    and otherwise words and a person no other article has."""
+    words, country = topic[0], topic[1]
+    terms = {w: 1.0 for w in rng.sample(words, 4)}
+    terms.update({f"aside{article_id}x{i}": 1.0 for i in range(40)})
+    entities = {country: 1.0, f"PER:bystander{article_id}": 1.0}
+    return ArticleFeatures(article_id, day, "en", "outlet9", terms, entities,
+                           {k: k.split(":")[1].title() for k in entities})
+
+
+def test_quiet_fragments_are_absorbed_by_the_story_they_resemble_most():
+    fs, _ = stream([FLOOD, STRIKE], per_topic=40, seed=1)
+    rng = random.Random(4)
+    sides = [_side_piece(1000 + i, rng, (FLOOD, STRIKE)[i % 2], DAY + dt.timedelta(days=4 + 3 * i))
+             for i in range(6)]
+    # A new story that starts while the others run: it grows, so it is no fragment.
+    quake = topic_words("quake")
+    news = [synthetic(2000 + i, rng, quake, "LOC:GE", ["PER:quaker", "PER:seismo"], DAY + dt.timedelta(days=20 + i))
+            for i in range(6)]
+    stream_ = sorted(fs + sides + news, key=lambda f: (f.date, f.article_id))
+
+    plain = StoryClusterer(fragment_size=0)  # fragments left alone
+    plain.add_many(stream_)
+    a = plain.assignments()
+    assert all(a[s.article_id] not in (a[fs[0].article_id], a[fs[1].article_id]) for s in sides)  # below threshold
+
+    clusterer = StoryClusterer(fragment_size=3, fragment_quiet_days=7)  # the defaults
+    clusterer.add_many(stream_)
+    a = clusterer.assignments()
+    home = (a[fs[0].article_id], a[fs[1].article_id])  # flood, strike
+    assert [a[s.article_id] for s in sides] == [home[i % 2] for i in range(len(sides))]
+    assert len({a[f.article_id] for f in news}) == 1 and a[news[0].article_id] not in home
+    assert len(set(a.values())) == 3
+
+    # Incremental: a resumed state gives the same stories.
+    first = StoryClusterer(fragment_size=3, fragment_quiet_days=7)
+    first.add_many(stream_[:50])
+    resumed = StoryClusterer.from_state(first.state())
+    resumed.add_many(stream_[50:])
+    assert resumed.assignments() == a
