@@ -23,7 +23,7 @@ that share periods, regions and vocabulary):
 * ``--holdout``: leave-one-topic-out: the threshold that is best on the other
   topics is scored on the held-out topic mixed into the rest.
 * ``--sweep 0.1,0.15,...``: F1 at each threshold (is the curve flat?).
-* ``--signals``: ablation table: words only, + entities, + places gate, + time
+* ``--signals``: ablation table: words only, + entities, + places gate, + time, + fragments
   (and, with ``--embeddings``, + embeddings at each ``--embedding-weights``).
 * ``--embeddings``: dense embeddings (title + lede, all-MiniLM-L6-v2 from the
   optional extra ``storyline[embed]``) attached to every article's features and
@@ -289,10 +289,11 @@ def run(fs: list[ArticleFeatures], gold: list[str], **params) -> dict:
 
 # Each row switches a signal on over the previous one (weights as the defaults use them).
 SIGNALS = [
-    ("words only (TF-IDF cosine)", dict(w_entities=0.0, place_floor=1.0, time_floor=1.0, w_dates=0.0)),
-    ("+ entities (people, orgs, places)", dict(place_floor=1.0, time_floor=1.0, w_dates=0.0)),
-    ("+ place gate (countries disagree)", dict(time_floor=1.0, w_dates=0.0)),
-    ("+ time (span gap, stated dates)", dict()),
+    ("words only (TF-IDF cosine)", dict(w_entities=0.0, place_floor=1.0, time_floor=1.0, w_dates=0.0, fragment_size=0)),
+    ("+ entities (people, orgs, places)", dict(place_floor=1.0, time_floor=1.0, w_dates=0.0, fragment_size=0)),
+    ("+ place gate (countries disagree)", dict(time_floor=1.0, w_dates=0.0, fragment_size=0)),
+    ("+ time (span gap, stated dates)", dict(fragment_size=0)),
+    ("+ quiet fragments absorbed", dict()),
 ]
 
 

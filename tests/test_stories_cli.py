@@ -50,3 +50,41 @@ def test_story_timeline_and_missing_story(tmp_path, examples):
     md = runner.invoke(app, ["timeline", "--story", str(story_id), "--format", "md", "--db", db]).stdout
     assert md.startswith("# Timeline: ")
     assert runner.invoke(app, ["story", "999", "--db", db]).exit_code == 1
+
+
+RU_TALKS = """Министры иностранных дел Азербайджана и Армении проведут переговоры в Алматы
+
+Министры иностранных дел Азербайджана и Армении Джейхун Байрамов и Арарат Мирзоян 10–11 мая проведут \
+переговоры в Алматы, сообщил МИД Казахстана. Президент Казахстана Касым-Жомарт Токаев приветствовал решение \
+сторон провести встречу в Казахстане.
+
+Ранее президент Азербайджана Ильхам Алиев заявил, что Баку согласен на встречу министров в Казахстане, если \
+Ереван даст согласие. Стороны обсудят текст мирного договора между Арменией и Азербайджаном.
+
+Токаев в апреле посетил Ереван с официальным визитом и предложил Казахстан как площадку для диалога.
+"""
+RU_EXHIBITION = """В Москве открылась выставка молодых художников
+
+В Государственной Третьяковской галерее в субботу открылась выставка работ молодых художников. Куратор \
+выставки Анна Петрова рассказала, что в экспозицию вошли более двухсот картин и скульптур.
+
+Выставка продлится до конца лета, билеты можно купить на сайте музея. По словам директора галереи, интерес \
+к современной живописи растёт с каждым годом.
+"""
+
+
+def test_a_russian_report_of_the_talks_joins_their_story_through_shared_entities(tmp_path, examples):
+    """No words in common with the English pages: the resolved people, countries and places carry it."""
+    db, pages = str(tmp_path / "s.db"), tmp_path / "pages"
+    shutil.copytree(examples, pages)
+    (pages / "ru_talks.txt").write_bytes(RU_TALKS.encode("cp1251"))  # as many sites of the region still serve it
+    (pages / "ru_exhibition.txt").write_text(RU_EXHIBITION, encoding="utf-8")
+    run("ingest", str(pages), "--db", db)
+    articles = run("articles", "--db", db)
+    assert sum(a["language"] == "ru" for a in articles) == 2
+    story_of = {a["id"]: s["id"] for s in run("stories", "--db", db)
+                for a in run("story", str(s["id"]), "--db", db)["article_list"]}
+    by_title = {a["title"]: a["id"] for a in articles}
+    talks = story_of[by_title["Azerbaijan and Armenia to Hold Talks in Kazakhstan"]]
+    assert story_of[by_title["Министры иностранных дел Азербайджана и Армении проведут переговоры в Алматы"]] == talks
+    assert story_of[by_title["В Москве открылась выставка молодых художников"]] != talks
