@@ -17,6 +17,12 @@ PLOVER 0.5 type) is scored as ``ASSAULT``.
   is located) or their country (alpha-2, turned into
   alpha-3 by pycountry) equals the gold ``code`` (CAMEO exceptions such as
   ``JAP`` mapped). The ``others`` of a reciprocal event count for both roles.
+* source / target precision: of the records whose top event has a predicted
+  actor of that role (``source``, resp. ``target``; ``others`` count for both
+  roles as above), the share where one of them matches a gold actor of that
+  role by the same rules. A predicted actor where the record has no gold actor
+  of that role counts as wrong. ``source_n`` / ``target_n`` are the
+  denominators.
 
 Usage:
     python benchmarks/eval_events.py --data FOLDER [--errors N] [--half even|odd]
@@ -108,6 +114,16 @@ def score_record(record: dict, events: list[EventMention]) -> tuple[bool, bool, 
     return ok_type, ok_src and ok_tgt, top
 
 
+def actor_precision(record: dict, top: EventMention | None) -> dict[str, bool | None]:
+    """Per role: None when the top event has no predicted actor of that role, else whether one
+    of the predicted actors matches a gold actor of that role (no gold actor: wrong)."""
+    out: dict[str, bool | None] = {}
+    for role in ("source", "target"):
+        predicted = [a for a in (getattr(top, role), *top.others) if a] if top else []
+        out[role] = (_found(record["text"], gold_actors(record, role), predicted) if predicted else None)
+    return out
+
+
 def main(argv: list[str] | None = None) -> dict:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--data", required=True, type=Path)
@@ -119,6 +135,7 @@ def main(argv: list[str] | None = None) -> dict:
         records = records[0 if args.half == "even" else 1::2]
     t0 = time.perf_counter()
     types = actors = 0
+    precise = {"source": [0, 0], "target": [0, 0]}  # role → [matched, predicted]
     confusion: Counter = Counter()
     shown = 0
     for r in records:
@@ -126,6 +143,10 @@ def main(argv: list[str] | None = None) -> dict:
         ok_type, ok_actor, top = score_record(r, events)
         types += ok_type
         actors += ok_actor
+        for role, ok in actor_precision(r, top).items():
+            if ok is not None:
+                precise[role][0] += ok
+                precise[role][1] += 1
         if not ok_type:
             confusion[(gold_type(r), top.type if top else None)] += 1
         if (not ok_type or not ok_actor) and shown < args.errors:
@@ -138,6 +159,9 @@ def main(argv: list[str] | None = None) -> dict:
     seconds = time.perf_counter() - t0
     print("most common confusions (gold → predicted):", confusion.most_common(8))
     result = {"type_acc": round(types / n, 3), "actor_found": round(actors / n, 3),
+              "source_precision": round(precise["source"][0] / (precise["source"][1] or 1), 3),
+              "target_precision": round(precise["target"][0] / (precise["target"][1] or 1), 3),
+              "source_n": precise["source"][1], "target_n": precise["target"][1],
               "records": len(records), "seconds": round(seconds, 2)}
     print(json.dumps(result))
     return result

@@ -460,7 +460,14 @@ def _verb_roles(verb, skip: int = -1) -> tuple[list, list]:
                 if p.dep_ == "prep" and p.lower_ in ("to", "with", "against", "on", "from"):
                     obj.extend(g for g in p.children if g.dep_ == "pobj")
     if not subj:
-        subj = _inherited_subject(verb)
+        if _agentless_passive(verb):
+            # "Tensions escalated after two men were killed", "civilians were killed ..., police said":
+            # the doer is unstated, and the subject of the verb above is not it; a passive without
+            # a subject of its own shares the one above as its patient ("arrived and was detained")
+            if not any(c.dep_ == "nsubjpass" for c in verb.children):
+                obj.extend(_inherited_subject(verb))
+        else:
+            subj = _inherited_subject(verb)
     subj = [_resolve_pronoun(s) for s in subj]
     for o in obj:
         if _is_particle_object(verb, o):
@@ -476,6 +483,13 @@ def _verb_roles(verb, skip: int = -1) -> tuple[list, list]:
 
 
 _STATIVE_PASSIVES = frozenset("oppose commit determine prepare resolve dedicate".split())
+
+
+def _agentless_passive(verb) -> bool:
+    """A passive verb without a "by" phrase ("were killed", "was arrested"); not an adjectival one
+    ("is opposed to") whose subject is a doer."""
+    return (any(c.dep_ in ("auxpass", "nsubjpass") for c in verb.children)
+            and not any(c.dep_ == "agent" for c in verb.children) and _lemma(verb) not in _STATIVE_PASSIVES)
 
 
 def _is_circumstance(tok) -> bool:
@@ -512,8 +526,8 @@ def _inherited_subject(verb) -> list:
     """The subject of a verb that has none of its own: "agreed to hold", "X met and signed"."""
     tok = verb
     for _ in range(4):
-        if tok.dep_ not in ("xcomp", "conj", "advcl", "acl", "relcl", "ccomp"):
-            return []
+        if tok.dep_ not in ("xcomp", "conj", "advcl", "acl", "relcl", "ccomp", "acomp"):
+            return []  # acomp: "he is ready to lift" → the subject of "is"
         head = tok.head
         if tok.dep_ == "acl" and head.pos_ in ("NOUN", "PROPN"):
             if tok.tag_ != "VBG":
@@ -530,7 +544,9 @@ def _inherited_subject(verb) -> list:
                          for g in p.children if g.dep_ == "pobj"]
             if objs and _lemma(head) not in plover.PLAN_VERBS and (tok.dep_ == "xcomp" or _lemma(head) in plover.ASK_VERBS):
                 return objs
-        subj = [c for c in head.children if c.dep_ in ("nsubj", "csubj")]
+        subj = [c for c in head.children if c.dep_ in ("nsubj", "csubj")
+                # "he is prepared to lift": an adjectival passive's subject is the doer
+                or (c.dep_ == "nsubjpass" and _lemma(head) in _STATIVE_PASSIVES)]
         if subj:
             return subj
         agents = [g for c in head.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
@@ -609,8 +625,8 @@ def _group(heads: list) -> list:
 def _actor(ctx: _Context, head, doer: bool = False) -> Actor | None:
     """The actor a phrase names; a doer (subject, agent) may be a plain noun ("an explosive device")."""
     narrowed = _narrow(ctx, head)
-    if narrowed is None and doer and head.pos_ == "NOUN" and not _is_circumstance(head):
-        narrowed = head
+    if narrowed is None and doer and head.pos_ == "NOUN" and not _is_circumstance(head) and not _is_abstract(head):
+        narrowed = head  # but "tensions", "the situation", "fighting" cannot act
     elif narrowed is not None and doer and narrowed.i != head.i and _in_place_phrase(narrowed, head):
         narrowed = head  # "a minefield explosion near Samarra" is not Samarra
     head = narrowed
@@ -626,12 +642,17 @@ def _actor(ctx: _Context, head, doer: bool = False) -> Actor | None:
 def _narrow(ctx: _Context, head):
     """An actor is an entity: in "an Australian ultimatum" or "the negotiations of the
     ministers of Armenia" take the entity inside the phrase."""
-    if head.i in ctx.mention_at or _country_word(head.text) or head.pos_ == "PROPN":
+    named = head.i in ctx.mention_at and not (_is_abstract(head) and ctx.mention_at[head.i].label != "PER")
+    if named or _country_word(head.text) or (head.pos_ == "PROPN" and not _is_abstract(head)):
+        # a name whose head word is a state or an event ("Middle East Escalation", "Dialogue for
+        # Peace") names no one: look inside it, as for a common noun
         return None if _is_circumstance(head) else head
     if head.pos_ == "NOUN" and _is_agentive(head):
         return head  # "officials", "rebels", "police", "demonstrators": actors in their own right
     inside = [c for c in head.subtree if c.i != head.i and (c.i in ctx.mention_at or _country_word(c.text))
-              and not _is_circumstance(c)]
+              and not _is_circumstance(c)
+              # a name's own head, not its first word ("Middle East" → "East", spanning both)
+              and not (c.i in ctx.mention_at and ctx.mention_at.get(c.head.i) is ctx.mention_at[c.i])]
     for c in inside:
         if not _in_place_phrase(c, head):
             return c
@@ -659,6 +680,11 @@ def _in_place_phrase(tok, top) -> bool:
             return True
         node = node.head
     return False
+
+
+def _is_abstract(tok) -> bool:
+    """A state, issue or event, not someone ("Tensions", a headline's "Escalation", "disputes")."""
+    return plover.is_abstract(tok.lemma_) or plover.is_abstract(tok.lower_)
 
 
 def _is_agentive(tok) -> bool:
@@ -1068,14 +1094,23 @@ def _ru_event(text, t, kind, toks, kids, mentions, dated, sent, n, open_=None) -
     if t.pos == "NOUN" and t.rel == "obj" and head is not None and head.pos == "VERB" \
             and head.lemma not in plover.RU_VERBS:
         anchor = head  # "провели переговоры": the verb's subject holds the talks
-    subj = [c for c in kids.get(anchor.id, []) if c.rel in ("nsubj", "nsubj:pass")]
+    subj = [c for c in kids.get(anchor.id, []) if c.rel == "nsubj"]
+    # a passive's subject is who it is done to ("граждане были задержаны"), and the subject
+    # of the verb above is not its doer ("прибыл в Москву и был задержан": he was detained)
+    patients = [c for c in kids.get(anchor.id, []) if c.rel == "nsubj:pass"]
+    passive = bool(patients) or _ru_passive(anchor, kids)
+    if passive:  # "подписан Арменией": the agent, in the instrumental without a preposition
+        subj = [c for c in kids.get(anchor.id, []) if c.rel == "obl:agent" or (
+            c.rel == "obl" and (c.feats or {}).get("Case") == "Ins" and not any(g.rel == "case" for g in kids.get(c.id, [])))]
     x = anchor
     while not subj and x.rel in ("xcomp", "conj", "advcl") and x.head_id in toks:
         x = toks[x.head_id]
         subj = [c for c in kids.get(x.id, []) if c.rel == "nsubj"]
-    objs = [c for c in kids.get(anchor.id, []) + (kids.get(t.id, []) if anchor is not t else [])
-            if c.rel in ("obj", "iobj", "obl", "nmod") and c.id != t.id
-            and not any(g.rel == "case" and g.lemma in ("в", "во", "на") for g in kids.get(c.id, []))]
+    if passive and x is not anchor:
+        patients, subj = patients or subj, []
+    objs = patients + [c for c in kids.get(anchor.id, []) + (kids.get(t.id, []) if anchor is not t else [])
+                       if c.rel in ("obj", "iobj", "obl", "nmod") and c.id != t.id and c not in subj
+                       and not any(g.rel == "case" and g.lemma in ("в", "во", "на") for g in kids.get(c.id, []))]
     sources = _ru_group(subj, kids)
     targets = [a for a in (_ru_actor(text, c, kids, mentions) for c in _ru_group(objs, kids)) if a]
     actors = [a for a in (_ru_actor(text, c, kids, mentions) for c in sources) if a]
@@ -1100,6 +1135,12 @@ def _ru_event(text, t, kind, toks, kids, mentions, dated, sent, n, open_=None) -
 
 
 _RU_PRONOUNS = frozenset("он она они мы оно".split())
+
+
+def _ru_passive(verb, kids: dict) -> bool:
+    """"были убиты", "задержан": a passive participle or a verb with a passive auxiliary."""
+    return ((verb.feats or {}).get("Voice") == "Pass"
+            or any(c.rel == "aux:pass" for c in kids.get(verb.id, [])))
 
 
 def _ru_points_back(verb, subj: list, kids: dict) -> bool:

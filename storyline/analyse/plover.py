@@ -168,6 +168,31 @@ SEATS = {"Kremlin": "RU", "White House": "US", "Washington": "US", "Pentagon": "
          "Tbilisi": "GE", "Kyiv": "UA", "Kiev": "UA", "Knesset": "IL", "Bundestag": "DE",
          "Duma": "RU", "Berlin": "DE", "Paris": "FR", "London": "GB", "Tokyo": "JP"}
 
+# Abstract nouns that name a state, an issue or an event, never someone who acts: as the subject of
+# a verb ("Tensions escalated after ...", "the situation led to ...") or the "of" phrase of an event
+# noun ("the settlement of disputes") they are no actor. Lemmas, lower case; the event nouns of
+# ``NOUNS`` count too (see ``is_abstract``), except those that are groups of people.
+ABSTRACT = frozenset("""
+tension tensions situation violence crisis crises conflict conflicts war wars hostility hostilities
+confrontation standoff stand-off escalation de-escalation unrest instability stability security
+peace process relations relationship dispute disputes row feud rivalry spat controversy scandal
+issue issues problem problems question matter concern concerns fear fears anger outrage frustration
+pressure momentum dynamics development developments progress effort efforts policy policies stance
+position approach strategy plan plans measure measures atmosphere climate mood rhetoric
+debate uncertainty risk danger tragedy incident incidents event events accident disaster
+catastrophe emergency chaos turmoil deadlock impasse stalemate breakthrough normalization
+normalisation reconciliation integration initiative proposal idea principle principles framework
+agenda decision result results outcome consequence consequences impact bloodshed
+""".split())
+_PEOPLE_NOUNS = frozenset({"reinforcements", "patrols", "delegation"})
+
+
+def is_abstract(lemma: str) -> bool:
+    """A noun that names no one who can act ("tensions", "the talks", "fighting")."""
+    lemma = lemma.lower()
+    return lemma in ABSTRACT or (lemma in NOUNS and lemma not in _PEOPLE_NOUNS)
+
+
 # ---------------------------------------------------------------- Russian (natasha lemmas)
 
 RU_VERBS = _words({
