@@ -1,9 +1,11 @@
 """The analyse stage: sentences, entity mentions, quotes, time expressions and events of one article.
 
 ``analyse_texts`` parses English in ``nlp.pipe`` batches once and hands the
-same spaCy ``Doc`` to every component (mentions, quotes), so the parse —
-the expensive part — is done once per article. Other languages go through
-their own components (natasha for Russian, gazetteers elsewhere).
+same spaCy ``Doc`` to every component (mentions, quotes, events), so the
+parse — the expensive part — is done once per article. Russian articles get one
+natasha parse (segmentation, morphology, named entities; ``russian.parse``)
+handed the same way to mentions, quotes and events. Other languages go through
+their own components (gazetteers).
 """
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ import datetime as dt
 from dataclasses import dataclass, field, replace
 from typing import Iterable, Iterator
 
-from . import nlp
+from . import nlp, russian
 from .events import EventMention, find_events
 from .mentions import Mention, find_mentions, recase_headlines
 from .quotes import Quote, find_quotes
@@ -59,10 +61,11 @@ def _original_strings(q: Quote, text: str) -> Quote:
 
 def _analyse_one(text: str, lang: str, anchor: dt.date | None, doc, with_events: bool = True) -> Analysis:
     if doc is None:
-        doc = nlp.blank(lang)(text)
-        sentences = [(s.start_char, s.end_char) for s in doc.sents]
-        mentions = find_mentions(text, lang)
-        quotes = find_quotes(text, lang)
+        sentences = [(s.start_char, s.end_char) for s in nlp.blank(lang)(text).sents]
+        if lang == "ru":
+            doc = russian.parse(text)  # one natasha parse for mentions, quotes and events
+        mentions = find_mentions(text, lang, doc=doc)
+        quotes = find_quotes(text, lang, doc=doc)
     else:
         sentences = [(s.start_char, s.end_char) for s in doc.sents]
         mentions = find_mentions(text, lang, doc=doc)
@@ -70,6 +73,6 @@ def _analyse_one(text: str, lang: str, anchor: dt.date | None, doc, with_events:
         if doc.text != text:
             quotes = [_original_strings(q, text) for q in quotes]
     timexes = find_timexes(text, anchor, lang)
-    events = find_events(text, lang, doc=doc if lang == "en" else None, mentions=mentions, timexes=timexes,
+    events = find_events(text, lang, doc=doc, mentions=mentions, timexes=timexes,
                          anchor=anchor) if with_events else []
     return Analysis(sentences=sentences, mentions=mentions, quotes=quotes, timexes=timexes, events=events)

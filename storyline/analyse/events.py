@@ -25,7 +25,7 @@ import re
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
-from . import gazetteer, plover
+from . import gazetteer, plover, russian
 from . import nlp as models
 from .mentions import Mention, find_mentions
 from .timex import TimeExpression, find_timexes
@@ -64,20 +64,23 @@ class EventMention:
 def find_events(text: str, lang: str = "en", doc=None, mentions: list[Mention] | None = None,
                 timexes: list[TimeExpression] | None = None,
                 anchor: dt.date | None = None) -> list[EventMention]:
-    """Events in ``text``; pass the Doc, mentions and time expressions already computed to save time."""
+    """Events in ``text``; pass the Doc, mentions and time expressions already computed to save time
+    (the Doc is spaCy's for English, natasha's from ``russian.parse`` for Russian)."""
     lang = (lang or "en").lower()[:2]
     if not text.strip() or lang not in ("en", "ru"):
         return []  # other languages: no parser here
     if lang == "ru":
+        shared = doc if russian.is_parse(doc, text) else None
         if mentions is None:
-            mentions = find_mentions(text, lang)
+            mentions = find_mentions(text, lang, doc=shared)
         if timexes is None:
             timexes = find_timexes(text, anchor, lang)
         open_: set[int] = set()
-        found = _russian_events(text, mentions, timexes, open_)
+        sents = shared.sents if shared is not None else list(russian.models().segmenter.sentenize(text))
+        found = _russian_events(text, mentions, timexes, open_, sents, shared is not None)
         if not found:
             return found
-        spans = [(c.start, c.stop) for c in _ru_models()[0].sentenize(text)]
+        spans = [(c.start, c.stop) for c in sents]
         return _borrow_actors(text, found, spans, mentions, open_)
     if doc is None:
         doc = parse(text)
@@ -1023,23 +1026,19 @@ def _states_intent(verb) -> bool:
 # hypothetical, "будет" or a plan verb ("договорились провести") → planned.
 
 
-@lru_cache(maxsize=None)
-def _ru_models():
-    from natasha import MorphVocab, NewsEmbedding, NewsMorphTagger, NewsSyntaxParser, Segmenter
-
-    emb = NewsEmbedding()
-    return Segmenter(), NewsMorphTagger(emb), NewsSyntaxParser(emb), MorphVocab()
-
-
 def _russian_events(text: str, mentions: list[Mention], timexes: list[TimeExpression],
-                    open_: set[int] | None = None) -> list[EventMention]:
+                    open_: set[int] | None = None, sents=None, tagged: bool = False) -> list[EventMention]:
     """Parse only the sentences that contain a word from the lexicon (natasha's syntax is the
-    cost), in one batch: the chosen sentences joined by blank lines, mapped back by offset."""
+    cost), in one batch: the chosen sentences joined by blank lines, mapped back by offset.
+    ``sents`` are the text's sentences (natasha's segmenter); ``tagged``: they are those of the
+    article's shared parse, whose morphology is reused instead of tagging the sentences again."""
     from natasha import Doc
 
-    segmenter, morph, syntax, vocab = _ru_models()
+    m = russian.models()
     dated = [t for t in timexes if t.type in ("DATE", "TIME") and t.value]
-    chosen = [(n, c) for n, c in enumerate(segmenter.sentenize(text)) if _ru_stems().search(c.text.lower())]
+    if sents is None:
+        sents = m.segmenter.sentenize(text)
+    chosen = [(n, c) for n, c in enumerate(sents) if _ru_stems().search(c.text.lower())]
     if not chosen:
         return []
     joined, shifts, at = [], [], 0
@@ -1048,9 +1047,11 @@ def _russian_events(text: str, mentions: list[Mention], timexes: list[TimeExpres
         joined.append(chunk.text)
         at += len(chunk.text) + 2
     doc = Doc("\n\n".join(joined))
-    doc.segment(segmenter)
-    doc.tag_morph(morph)
-    doc.parse_syntax(syntax)
+    doc.segment(m.segmenter)
+    if not (tagged and _reuse_morph(doc, [c for _, c in chosen])):
+        doc.tag_morph(m.morph)
+    doc.parse_syntax(m.syntax)
+    vocab = m.vocab
     out: list[EventMention] = []
     for sent in doc.sents:
         lo, hi, delta, n = next((s for s in shifts if s[0] <= sent.start < s[1] + 1), shifts[-1])
@@ -1061,6 +1062,21 @@ def _russian_events(text: str, mentions: list[Mention], timexes: list[TimeExpres
         sent.stop += delta
         out.extend(_ru_sentence(text, sent, n, mentions, dated, vocab, open_))
     return out
+
+
+def _reuse_morph(doc, tagged: list) -> bool:
+    """Copy the morphology of the tagged sentences onto the joined Doc's own tokens, when it split
+    into the same sentences of the same words (the tagger reads each sentence's words alone, so the
+    tags are those it would give here); False, leaving ``doc`` untouched, when the split differs."""
+    if len(doc.sents) != len(tagged):
+        return False
+    for sent, src in zip(doc.sents, tagged):
+        if [t.text for t in sent.tokens] != [t.text for t in src.tokens]:
+            return False
+    for sent, src in zip(doc.sents, tagged):
+        for t, s in zip(sent.tokens, src.tokens):
+            t.pos, t.feats = s.pos, s.feats
+    return True
 
 
 def _ru_sentence(text, sent, n, mentions, dated, vocab, open_=None) -> list[EventMention]:

@@ -19,7 +19,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
-from . import gazetteer
+from . import gazetteer, russian
 from . import nlp as models
 
 
@@ -81,7 +81,8 @@ class _Span:
 
 
 def find_mentions(text: str, lang: str = "en", doc=None) -> list[Mention]:
-    """Mentions of ``text``; ``doc`` is an optional spaCy Doc already parsed from ``text``."""
+    """Mentions of ``text``; ``doc`` is an optional Doc already parsed from ``text``: spaCy's for
+    English, natasha's from ``russian.parse`` for Russian (shared with quotes and events)."""
     lang = (lang or "en").lower()[:2]
     if lang == "en":
         recased = recase_headlines(text)
@@ -91,7 +92,7 @@ def find_mentions(text: str, lang: str = "en", doc=None) -> list[Mention]:
         # the caller's Doc does, so mentions line up with its quotes and events.
         return _english(text, models.english()(recased), sentences=doc)
     if lang == "ru":
-        return _russian(text)
+        return _russian(text, doc if russian.is_parse(doc, text) else None)
     return _gazetteer_only(text, lang)
 
 
@@ -886,23 +887,11 @@ def _sentence_index(doc) -> list[int]:
 # ---------------------------------------------------------------- Russian
 
 
-@lru_cache(maxsize=None)
-def _natasha():
-    from natasha import MorphVocab, NewsEmbedding, NewsMorphTagger, NewsNERTagger, Segmenter
-
-    emb = NewsEmbedding()
-    return Segmenter(), NewsMorphTagger(emb), NewsNERTagger(emb), MorphVocab()
-
-
-def _russian(text: str) -> list[Mention]:
-    """natasha's PER/LOC/ORG, with lemmatised canonical forms ("Токаева" → "Касым-Жомарт Токаев")."""
-    from natasha import Doc
-
-    segmenter, morph, ner, vocab = _natasha()
-    doc = Doc(text)
-    doc.segment(segmenter)
-    doc.tag_morph(morph)
-    doc.tag_ner(ner)
+def _russian(text: str, doc=None) -> list[Mention]:
+    """natasha's PER/LOC/ORG, with lemmatised canonical forms ("Токаева" → "Касым-Жомарт Токаев");
+    ``doc`` is the article's natasha parse when the caller made it already."""
+    doc = russian.parse(text, doc)
+    vocab = russian.models().vocab
     sent_starts = [s.start for s in doc.sents]
     places = gazetteer.foreign_places("ru")
     fullest: dict[str, str] = {}

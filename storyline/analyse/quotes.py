@@ -22,7 +22,8 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
+
+from . import russian
 
 __all__ = ["Quote", "find_quotes", "quote_spans"]
 
@@ -165,9 +166,10 @@ def _sentence_ends(text: str, lo: int = 0, hi: int | None = None) -> list[int]:
 
 
 def find_quotes(text: str, lang: str = "en", doc=None) -> list[Quote]:
-    """Quotes and attributions of ``text``, in text order; ``doc`` is an optional spaCy Doc of it."""
+    """Quotes and attributions of ``text``, in text order; ``doc`` is an optional Doc of it: spaCy's
+    for English, natasha's from ``russian.parse`` for Russian (shared with mentions and events)."""
     if lang == "ru":
-        return _find_russian(text)
+        return _find_russian(text, doc if russian.is_parse(doc, text) else None)
     if lang != "en":
         return []
     if doc is None or not doc.has_annotation("DEP"):
@@ -970,8 +972,8 @@ class _Person:
     normal: str
 
 
-def _find_russian(text: str) -> list[Quote]:
-    persons = _ru_persons(text)
+def _find_russian(text: str, doc=None) -> list[Quote]:
+    persons = _ru_persons(text, doc)
     sents = _ru_sentences(text)
     quotes = [q for q in (_ru_direct(text, parts, persons) for parts in quote_spans(text)) if q]
     quoted = [p for q in quotes for p in q.parts]
@@ -983,29 +985,14 @@ def _find_russian(text: str) -> list[Quote]:
     return _ru_resolve(quotes, [s for s, _ in sents], persons)
 
 
-@lru_cache(maxsize=1)
-def _natasha():
-    """natasha's segmenter, morphology and NER, loaded once; None when not installed."""
+def _ru_persons(text: str, doc=None) -> list[_Person]:
+    """Person names with their nominative form ("Сергея Лаврова" → "Сергей Лавров"), from the
+    article's natasha parse (``doc``, or made here); capitalised word runs when natasha is missing."""
     try:
-        from natasha import MorphVocab, NewsEmbedding, NewsMorphTagger, NewsNERTagger, Segmenter
+        doc = russian.parse(text, doc)
+        vocab = russian.models().vocab
     except ImportError:
-        return None
-    emb = NewsEmbedding()
-    return Segmenter(), MorphVocab(), NewsMorphTagger(emb), NewsNERTagger(emb)
-
-
-def _ru_persons(text: str) -> list[_Person]:
-    """Person names with their nominative form ("Сергея Лаврова" → "Сергей Лавров")."""
-    models = _natasha()
-    if models is None:
         return [_Person(m.start(), m.end(), m.group()) for m in re.finditer(RU_NAME, text)]
-    from natasha import Doc
-
-    segmenter, vocab, morph, ner = models
-    doc = Doc(text)
-    doc.segment(segmenter)
-    doc.tag_morph(morph)
-    doc.tag_ner(ner)
     out = []
     for span in doc.spans:
         if span.type == "PER":
