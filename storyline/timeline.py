@@ -3,15 +3,18 @@
 The store keeps one row per event *mention* (a sentence of an article). Here
 mentions that report the same happening — same PLOVER type and mode, same
 date, same pair of actors — become one event with all its evidence, the
-number of distinct articles and outlets, and when it was first reported.
+number of distinct articles and outlets, and when it was first reported. In a
+timeline, the same happening dated a day apart by different reports is one
+entry (``fold_nearby``).
 Duplicated copies of an article are already one article in the store, so a
 syndicated copy never counts as an independent source.
 """
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections import Counter
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 
 
 @dataclass
@@ -119,7 +122,47 @@ def key_events(events: list[Event], limit: int | None = None, min_confidence: fl
         ranked = sorted(kept, key=lambda e: -rank_score(e.confidence, e.articles, e.outlets))
         chosen = set(map(id, ranked[:limit]))
         kept = [e for e in kept if id(e) in chosen]
-    return kept
+    return fold_nearby(kept)
+
+
+NEARBY_DAYS = 1  # outlets in other time zones, or writing "on Monday" of a late-night event, differ by a day
+
+
+def fold_nearby(events: list[Event]) -> list[Event]:
+    """One entry for the same happening dated a day apart by different reports (same type, mode and actors,
+    both dated to the day by their text); its date is the better supported one, and its counts are those of
+    all its evidence. ``events`` in date order, as ``merge`` gives them; the order is kept."""
+    out: list[Event] = []
+    for e in events:
+        twin = next((o for o in reversed(out) if _nearby(o, e)), None)
+        if twin is None:
+            out.append(e)
+        else:
+            out[out.index(twin)] = _fold(twin, e)
+    return out
+
+
+def _nearby(a: Event, b: Event) -> bool:
+    if (a.type, a.mode, a.date_source, b.date_source, a.precision, b.precision) != (
+            b.type, b.mode, "text", "text", "day", "day") or a.date_end or b.date_end:
+        return False
+    if {(a.source or "").lower(), (a.target or "").lower()} != {(b.source or "").lower(), (b.target or "").lower()}:
+        return False
+    try:
+        gap = abs((dt.date.fromisoformat(a.date) - dt.date.fromisoformat(b.date)).days)
+    except (TypeError, ValueError):  # "XXXX-04-15": a day without its year
+        return False
+    return 0 < gap <= NEARBY_DAYS
+
+
+def _fold(a: Event, b: Event) -> Event:
+    main, other = (a, b) if (a.articles, a.confidence) >= (b.articles, b.confidence) else (b, a)
+    evidence = sorted(a.evidence + b.evidence, key=lambda v: -v.confidence)
+    first = [x for x in (a.first_reported, b.first_reported) if x]
+    return replace(main, articles=len({v.article_id for v in evidence}),
+                   outlets=len({v.outlet for v in evidence if v.outlet}), first_reported=min(first, default=None),
+                   confidence=max(a.confidence, b.confidence), background=a.background and b.background,
+                   place=main.place or other.place, evidence=evidence)
 
 
 def timeline(store, types: list[str] | None = None, actors: list[list[str]] | None = None,
@@ -146,7 +189,7 @@ def timeline(store, types: list[str] | None = None, actors: list[list[str]] | No
         ranked = sorted(groups, key=lambda g: -rank_score(g[7], g[9], g[10]))
         chosen = set(map(id, ranked[:limit]))
         groups = [g for g in groups if id(g) in chosen]
-    return [_event(store.event_rows(**where, extra=("e.event_group = ?", [g[12]]))) for g in groups]
+    return fold_nearby([_event(store.event_rows(**where, extra=("e.event_group = ?", [g[12]]))) for g in groups])
 
 
 def to_markdown(events: list[Event], title: str) -> str:

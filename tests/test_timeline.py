@@ -177,3 +177,23 @@ def test_the_sql_timeline_is_the_python_one_on_a_store_full_of_ties(tmp_path):
                    {"actors": [["P:1", "COUNTRY:AM"], ["COUNTRY:AZ"]]}, {"actors": [["P:1"], ["P:1"]]},
                    {"actors": [["COUNTRY:AZ"], ["P:2", "COUNTRY:AM"]], "types": ["fight"], "date_from": "2024-05-11"}]
         assert assert_same_timelines(store, queries) > 100
+
+
+def test_the_same_happening_dated_a_day_apart_is_one_entry():
+    from storyline.timeline import Event, Evidence, fold_nearby
+
+    def event(date, source="Armenia", target="Azerbaijan", type="CONSULT", articles=(1,), outlet="a.am", conf=0.8,
+              source_of_date="text"):
+        ev = [Evidence(a, 0, f"talks {a}", f"{outlet}{a % 2}", "2024-05-12", conf) for a in articles]
+        return Event(type, "occurred", date, None, "day", False, source_of_date, False, source, target, None,
+                     "s", len(articles), len({v.outlet for v in ev}), "2024-05-12", conf, evidence=ev)
+
+    talks = [event("2024-05-10", articles=(1, 2, 3)), event("2024-05-11", "Azerbaijan", "Armenia", articles=(3, 4))]
+    (one,) = fold_nearby(talks)
+    assert one.date == "2024-05-10" and one.articles == 4 and one.outlets == 2 and len(one.evidence) == 5
+    # not the same happening: two days apart, other actors, another type, or a date that is only the report's
+    assert len(fold_nearby([event("2024-05-10"), event("2024-05-12")])) == 2
+    assert len(fold_nearby([event("2024-05-10"), event("2024-05-11", target="Turkey")])) == 2
+    assert len(fold_nearby([event("2024-05-10"), event("2024-05-11", type="AGREE")])) == 2
+    assert len(fold_nearby([event("2024-05-10"), event("2024-05-11", source_of_date="reported")])) == 2
+    assert len(fold_nearby([event("XXXX-05-10"), event("XXXX-05-11")])) == 2
