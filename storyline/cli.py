@@ -401,7 +401,9 @@ def stories(
     embeddings: bool = typer.Option(
         False, "--embeddings", help="With --rebuild: add dense embeddings to the similarity (extra storyline[embed]);"
         " articles ingested later are embedded too."),
-    embedding_weight: float = typer.Option(0.2, help="Their weight in the similarity, with --embeddings."),
+    embedding_weight: float = typer.Option(
+        0.1, help="Their weight in the similarity, with --embeddings (0.2 fused topics once time could not help:"
+        " docs/quality.md)."),
     limit: int = typer.Option(50, help="How many (0 = all)."),
     as_json: bool = JsonOption,
 ) -> None:
