@@ -10,9 +10,10 @@ actors (``merge_key``). Here that key is computed once per mention, when it is s
   ``Store.event_groups`` would compute from that actor's mentions alone: best confidence, all background or
   not, articles, outlets, first mention, and the timeline's rank score.
 
-A timeline of one actor, or between two, is then the first rows of an index (``top_groups``): its cost follows the number of
-entries asked for, not the number of mentions (a country can have a hundred thousand). Counts are refreshed
-for the events an article's analysis touches (``index_events``), so they always equal a count from scratch.
+A timeline of one actor, or between two, is then the first rows of an index (``top_groups``): its cost
+follows the number of entries asked for, not the number of mentions (a country can have a hundred thousand).
+Counts are refreshed for the events an article's analysis touches (``index_events``), so they always equal a
+count from scratch. Migration 7 created the tables and merged the stored mentions; migration 9 added the pairs.
 """
 from __future__ import annotations
 
