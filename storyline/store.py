@@ -575,15 +575,19 @@ class Store:
         return row
 
     def find_entities(self, name: str, normalise) -> list[str]:
-        """Keys of entities a user's name for them may mean: an alias, else a name or mention containing it."""
-        keys = [r[0] for r in self.conn.execute(
-            "SELECT DISTINCT entity_key FROM aliases WHERE alias = ?", (normalise(name),))]
-        if keys:
+        """Keys of entities a user's name for them may mean: an alias, else a name or alias containing it.
+
+        Aliases are the normalised forms of every name the entity was mentioned by (case, diacritics and
+        script folded, ``resolve.normalise_name``), so a part of a name typed in any case or script finds them.
+        The substring search reads the aliases, not the mentions (five times as many rows at 100,000 articles,
+        in their original spelling)."""
+        norm = normalise(name)
+        keys = [r[0] for r in self.conn.execute("SELECT DISTINCT entity_key FROM aliases WHERE alias = ?", (norm,))]
+        if keys or not norm:
             return keys
-        pattern = f"%{name}%"
         return [r[0] for r in self.conn.execute(
-            "SELECT key FROM entities WHERE name LIKE ? UNION SELECT DISTINCT entity_key FROM mentions"
-            " WHERE text LIKE ? AND entity_key IS NOT NULL", (pattern, pattern))]
+            "SELECT key FROM entities WHERE name LIKE ? ESCAPE '\\' UNION SELECT DISTINCT entity_key FROM aliases"
+            " WHERE alias LIKE ? ESCAPE '\\'", (_containing(name), _containing(norm)))]
 
     def entity(self, key: str) -> dict | None:
         row = self.conn.execute(
@@ -855,6 +859,11 @@ def _article_row(row: sqlite3.Row) -> dict:
     if "lead" in keys and not out.get("title"):
         out["lead"] = _first_sentence(row["lead"])
     return out
+
+
+def _containing(text: str) -> str:
+    """A LIKE pattern (with ``ESCAPE '\\'``) for values containing ``text`` as typed."""
+    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
 def _passes(group: tuple, bars: tuple[float, float] | None, background: bool) -> bool:

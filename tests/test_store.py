@@ -118,3 +118,20 @@ def test_timeline_queries_read_events_through_indexes_not_scans(tmp_path):
                 if len(names) == 2:  # a pair is found through the pair indexes, not all events of one actor
                     searches = [step for step in plan if step.startswith("SEARCH e ")]
                     assert searches and all("INDEX events_pair_" in step for step in searches), plan
+
+
+def test_a_part_of_a_name_finds_the_entity_in_any_case_or_script(tmp_path):
+    from storyline.resolve import normalise_name
+
+    store = storyline.open(tmp_path / "s.db")
+    store.conn.execute("INSERT INTO entities (key, type, name) VALUES ('PER:kassym-jomart tokayev', 'PER',"
+                       " 'Kassym-Jomart Tokayev'), ('COUNTRY:KZ', 'COUNTRY', 'Kazakhstan'),"
+                       " ('ORG:x', 'ORG', '100% Club')")
+    store.conn.execute("INSERT INTO aliases (alias, entity_key) VALUES ('kassym-jomart tokayev',"
+                       " 'PER:kassym-jomart tokayev'), ('tokaev', 'PER:kassym-jomart tokayev'),"
+                       " ('kazakhstan', 'COUNTRY:KZ'), ('100 club', 'ORG:x')")
+    find = lambda name: store.find_entities(name, normalise_name)  # noqa: E731
+    assert find("Tokayev") == find("JOMART TOK") == ["PER:kassym-jomart tokayev"]  # no alias: a part of one
+    assert find("Токаев") == ["PER:kassym-jomart tokayev"]  # a Russian mention's alias, typed in Cyrillic
+    assert find("Kazakh") == ["COUNTRY:KZ"]
+    assert find("100%") == ["ORG:x"] and find("%") == [] and find("_") == [] and find("") == []
