@@ -197,3 +197,28 @@ def test_the_same_happening_dated_a_day_apart_is_one_entry():
     assert len(fold_nearby([event("2024-05-10"), event("2024-05-11", type="AGREE")])) == 2
     assert len(fold_nearby([event("2024-05-10"), event("2024-05-11", source_of_date="reported")])) == 2
     assert len(fold_nearby([event("XXXX-05-10"), event("XXXX-05-11")])) == 2
+
+
+def test_an_english_and_a_russian_report_of_the_same_talks_are_one_event(tmp_path):
+    """Different words, different languages, two outlets: one event with both articles behind it."""
+    pages = tmp_path / "pages.jsonl"
+    records = [
+        {"url": "https://news.example.am/talks", "published": "2024-05-11",
+         "title": "Armenian and Azerbaijani foreign ministers hold talks in Almaty",
+         "text": "Armenian and Azerbaijani foreign ministers hold talks in Almaty\n\nThe foreign ministers of Armenia "
+                 "and Azerbaijan, Ararat Mirzoyan and Jeyhun Bayramov, held talks in Almaty on May 10, the Kazakh "
+                 "foreign ministry said. The two sides discussed the text of a peace treaty."},
+        {"url": "https://novosti.example.ru/peregovory", "published": "2024-05-11",
+         "title": "Главы МИД Армении и Азербайджана провели переговоры в Алматы",
+         "text": "Главы МИД Армении и Азербайджана провели переговоры в Алматы\n\nМинистры иностранных дел Армении "
+                 "и Азербайджана Арарат Мирзоян и Джейхун Байрамов 10 мая провели переговоры в Алматы, сообщил МИД "
+                 "Казахстана. Стороны обсудили текст мирного договора."},
+    ]
+    pages.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in records) + "\n", encoding="utf-8")
+    db = str(tmp_path / "s.db")
+    assert runner.invoke(app, ["ingest", str(pages), "--db", db, "--json"]).exit_code == 0
+    entries = json.loads(runner.invoke(app, ["timeline", "--between", "Armenia", "Azerbaijan", "--db", db,
+                                             "--json"]).stdout)
+    (talks,) = [e for e in entries if e["date"] == "2024-05-10"]
+    assert talks["type"] == "CONSULT" and talks["articles"] == 2 and talks["outlets"] == 2
+    assert {v["article_id"] for v in talks["evidence"]} == {1, 2}

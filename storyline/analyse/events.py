@@ -392,6 +392,8 @@ def _actors(ctx: _Context, trig: _Trigger) -> tuple[Actor | None, Actor | None, 
         obj_heads = n_tgt + obj_heads if anchor.i != tok.i else n_tgt
     if trig.type in ("PROTEST", "DISAPPROVE") and not obj_heads:
         obj_heads = _protested(anchor)
+    if trig.type in ("CONSULT", "AGREE", "COOPERATE") and subj_heads:
+        subj_heads = _group(subj_heads)  # "the foreign ministers of A and B held talks": A and B meet
     sources = [a for a in (_actor(ctx, h, doer=True) for h in subj_heads) if a]
     pairs = [(h, a) for h in obj_heads if (a := _actor(ctx, h))]
     if not pairs and trig.type in ("THREATEN", "DEMAND", "REJECT"):
@@ -615,14 +617,16 @@ def _noun_roles(noun, kind: str) -> tuple[list, list, list]:
 
 
 def _group(heads: list) -> list:
-    """"the foreign ministers of A and B": the ministers stand for A and B, so both are actors."""
+    """"the foreign ministers of A and B": the ministers stand for A and B, so both are actors.
+
+    Further conjuncts of the group stay as further actors: "the ministers of A and B and Lavrov", or the
+    ministers' own names after a comma, which the parser reads as conjuncts ("…, X and Y, held talks")."""
     heads = _with_conjuncts(heads)
-    if len(heads) == 1:
-        inner = [g for p in heads[0].children if p.dep_ == "prep" and p.lower_ == "of"
-                 for g in p.children if g.dep_ == "pobj"]
-        if inner and inner[0].conjuncts:
-            return _with_conjuncts(inner)
-    return heads
+    inner = [g for p in heads[0].children if p.dep_ == "prep" and p.lower_ == "of"
+             for g in p.children if g.dep_ == "pobj"]
+    if inner and inner[0].conjuncts:
+        heads = _with_conjuncts(inner) + heads[1:]
+    return list({t.i: t for t in heads}.values())
 
 
 def _actor(ctx: _Context, head, doer: bool = False) -> Actor | None:

@@ -510,3 +510,17 @@ def test_benchmark_on_dev_sample(tmp_path, shared_data):
     result = _eval_module().main(["--data", str(tmp_path)])
     assert result["records"] == 40
     assert result["type_acc"] >= 0.6 and result["actor_found"] >= 0.5
+
+
+@pytest.mark.parametrize("text, others", [
+    ("The foreign ministers of Armenia and Azerbaijan held talks in Almaty on May 10.", set()),
+    # the ministers' names after a comma, which the parser makes conjuncts of "ministers"
+    ("The foreign ministers of Armenia and Azerbaijan, Ararat Mirzoyan and Jeyhun Bayramov, held talks in Almaty.",
+     {"Ararat Mirzoyan", "Jeyhun Bayramov"}),
+    ("The foreign ministers of Armenia and Azerbaijan and Sergei Lavrov held talks in Moscow.", {"Sergei Lavrov"}),
+    ("The presidents of Armenia and Azerbaijan signed the agreement on Friday.", set()),
+])
+def test_a_group_of_two_countries_as_subject_is_both_sides(text, others):
+    e = top_event(find_events(text, "en"))
+    assert e.type in ("CONSULT", "AGREE") and {e.source.country, e.target.country} == {"AM", "AZ"}, e
+    assert {o.text for o in e.others} == others
