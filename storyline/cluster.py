@@ -732,9 +732,10 @@ class StoryClusterer:
     def _story_vector(self, story: _Story) -> dict:
         return {p: _unit(story.parts[p], self.max_article_terms if p == "t" else None) for p in PARTS}
 
-    def _ranked_neighbours(self, story: _Story) -> list[tuple[float, int]]:
-        """(score, id) of the stories the index finds for ``story``, most similar first."""
-        vec = self._story_vector(story)
+    def _ranked_neighbours(self, story: _Story, vec: dict | None = None) -> list[tuple[float, int]]:
+        """(score, id) of the stories the index finds for ``story`` (``vec``: its vector, when at hand),
+        most similar first."""
+        vec = vec or self._story_vector(story)
         out = []
         for sid in self._candidates(vec, exclude=story.id):
             out.append((self._pair_score(story, vec, self._stories[sid]), sid))
@@ -769,9 +770,10 @@ class StoryClusterer:
             if len(frag.article_ids) > self.fragment_size or frag.start is None or host.start is None \
                     or frag.start < host.start or _days(host.end, frag.end) < self.fragment_quiet_days:
                 continue
-            if self._pair_score(frag, self._story_vector(frag), host) < self.fragment_threshold:
+            frag_vec = self._story_vector(frag)
+            if self._pair_score(frag, frag_vec, host) < self.fragment_threshold:
                 continue  # cheap test first: most candidates are not close enough
-            ranked = self._ranked_neighbours(frag)
+            ranked = self._ranked_neighbours(frag, frag_vec)
             if not ranked or ranked[0][1] != host.id or ranked[0][0] < self.fragment_threshold:
                 continue
             second = ranked[1][0] if len(ranked) > 1 else 0.0

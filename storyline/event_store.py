@@ -112,14 +112,16 @@ def index_events(conn: sqlite3.Connection, stale: Iterable[int] = ()) -> int:
     """Put every mention without an event into its event, and recount the events touched and those in ``stale``
     (events whose mentions were deleted or whose articles changed outlet). Returns the number recounted."""
     conn.execute("CREATE TEMP TABLE IF NOT EXISTS touched_groups (id INTEGER PRIMARY KEY)")
-    conn.execute("CREATE TEMP TABLE IF NOT EXISTS pending_events (id INTEGER PRIMARY KEY, key TEXT NOT NULL)")
+    conn.execute("CREATE TEMP TABLE IF NOT EXISTS pending_events (id INTEGER PRIMARY KEY, key TEXT NOT NULL,"
+                 " type TEXT, mode TEXT, date TEXT, dated INTEGER, rep INTEGER, lo TEXT, hi TEXT)")
     conn.execute("DELETE FROM temp.touched_groups")
     conn.execute("DELETE FROM temp.pending_events")
     conn.executemany("INSERT OR IGNORE INTO temp.touched_groups (id) VALUES (?)", ((g,) for g in stale))
     parts = f"SELECT e.id, {_group_columns()} FROM events e WHERE e.event_group IS NULL"
-    conn.execute(f"INSERT INTO temp.pending_events (id, key) SELECT id, {_KEY} FROM ({parts})")
-    conn.execute(f"INSERT OR IGNORE INTO event_groups (key, type, mode, date, dated, rep, lo, hi)"
-                 f" SELECT {_KEY}, type, mode, date, dated, rep, lo, hi FROM ({parts})")
+    conn.execute(f"INSERT INTO temp.pending_events SELECT id, {_KEY}, type, mode, date, dated, rep, lo, hi"
+                 f" FROM ({parts})")
+    conn.execute("INSERT OR IGNORE INTO event_groups (key, type, mode, date, dated, rep, lo, hi)"
+                 " SELECT key, type, mode, date, dated, rep, lo, hi FROM temp.pending_events")
     conn.execute("UPDATE events SET event_group = (SELECT g.id FROM temp.pending_events p JOIN event_groups g"
                  " ON g.key = p.key WHERE p.id = events.id) WHERE id IN (SELECT id FROM temp.pending_events)")
     conn.execute("INSERT OR IGNORE INTO temp.touched_groups (id) SELECT DISTINCT e.event_group FROM events e"

@@ -516,6 +516,7 @@ class Store:
         """Replace an article's analysis rows; ``entity_keys[i]`` is the entity of mention i,
         ``speakers[j]`` the (name as given, entity key) of quote j, ``events`` rows of the events table
         (without the article id)."""
+        events = list(events)
         stale = event_store.article_groups(self.conn, article_id)
         for table in ("sentences", "mentions", "roles", "quotes", "timexes", "events"):
             self.conn.execute(f"DELETE FROM {table} WHERE article_id = ?", (article_id,))
@@ -552,7 +553,8 @@ class Store:
             " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             [(article_id, *row) for row in events],
         )
-        event_store.index_events(self.conn, stale)
+        if stale or events:
+            event_store.index_events(self.conn, stale)
         self.conn.execute("INSERT OR REPLACE INTO analysed (article_id, version) VALUES (?, ?)", (article_id, version))
 
     def entities(self, type: str | None = None, limit: int | None = None) -> list[dict]:
