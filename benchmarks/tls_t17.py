@@ -55,26 +55,15 @@ import sys
 import tempfile
 import time
 from collections import Counter, defaultdict
+from dataclasses import replace
 from pathlib import Path
+
+from storyline.key_dates import MONTHS, DateMention, YEAR, cosine as cos, is_stamp, key_dates, tfidf
 
 FEATURE_VERSION = "5"
 DATE_LINE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 EXPLICIT = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?(?:\s|$)|\d{1,4}[/.-]\d{1,2}", re.I)
 DASHES = re.compile(r"^-{5,}\s*$")
-# A page or comment timestamp: a day with its year beside a clock time ("Jun 16, 2010 2:59 pm EDT",
-# "Posted by: x | June 16, 2010 3:46 PM", "At 18:01 1st Jun 2010, x wrote:"). It dates the page, not an event.
-CLOCK = re.compile(r"(?i)\b\d{1,2}[:.]\d{2}\b|\b\d{1,2}\s*[ap]\.?m\b")
-YEAR = re.compile(r"\b(?:1[89]|20)\d\d\b")
-STAMP_REACH = 25  # characters on either side of the date
-
-
-def is_stamp(line: str, start: int, end: int) -> bool:
-    """Whether the day at ``line[start:end]`` is a timestamp: written with its year, a clock time beside it."""
-    if not YEAR.search(line[start:end]):
-        return False
-    return bool(CLOCK.search(line[max(0, start - STAMP_REACH):start]) or CLOCK.search(line[end:end + STAMP_REACH]))
-
-
 # ------------------------------------------------------------------ data
 
 
@@ -303,19 +292,7 @@ MERGED_WEIGHT = 0.5
 
 
 def tfidf_vectors(docs: list[list[str]], df: Counter, n_docs: int) -> list[dict]:
-    out = []
-    for toks in docs:
-        tf = Counter(toks)
-        v = {w: (1 + math.log(c)) * math.log((n_docs + 1) / (df.get(w, 0) + 1)) for w, c in tf.items()}
-        norm = math.sqrt(sum(x * x for x in v.values())) or 1.0
-        out.append({w: x / norm for w, x in v.items()})
-    return out
-
-
-def cos(a: dict, b: dict) -> float:
-    if len(a) > len(b):
-        a, b = b, a
-    return sum(x * b.get(w, 0.0) for w, x in a.items())
+    return [tfidf(toks, df, n_docs) for toks in docs]
 
 
 def select_dates(method, l, mention, event_art, sents, pubcount, df, n_docs, extra=None, tie="earlier"):
@@ -508,39 +485,22 @@ def content_scores(method, arts, feats, start, end, mention, stamps=False) -> di
     return score
 
 
-def summarise(d, k, sents, df, n_docs, support=None):
-    """The k sentences closest to the date's centroid; with ``support`` (sentence → articles),
-    a sentence that several articles carry weighs that much more in the centroid."""
-    items = list(sents.get(d, {}).items())
-    if not items:
-        return []
-    toks = [tokens(s) for s, _ in items]
-    vecs = tfidf_vectors(toks, df, n_docs)
-    weight = (support or {}).get(d, {})
-    c = Counter()
-    for (s, _), v in zip(items, vecs):
-        n = len(weight.get(s, ())) or 1
-        for w, x in v.items():
-            c[w] += x * n
-    norm = math.sqrt(sum(x * x for x in c.values())) or 1.0
-    cen = {w: x / norm for w, x in c.items()}
-    scored = sorted(range(len(items)),
-                    key=lambda i: -(cos(vecs[i], cen) * (1.15 if items[i][1] else 1.0)))
-    out, outv = [], []
-    for i in scored:
-        if len(out) >= k:
-            break
-        if any(cos(vecs[i], v) > 0.5 for v in outv):
-            continue
-        out.append(items[i][0])
-        outv.append(vecs[i])
+def date_mentions(arts, feats) -> list[DateMention]:
+    """The system's input: every day-precision date of every article as a ``storyline.key_dates.DateMention``,
+    its sentence the line it sits on (Timeline17 gives one sentence per line), its outlet the article's folder."""
+    out = []
+    for key, pub, _ in arts:
+        f = feats[key]
+        ev_lines = {li for li, _typ, mode, *_ in f["events"] if mode not in ("hypothetical", "negated")}
+        for li, val, _inferred, *more in f["dates"]:
+            out.append(DateMention(article=key, day=val, sentence=f["lines"][li], published=pub.isoformat(),
+                                   outlet=key.split("/")[0], stamp=len(more) > 1 and bool(more[1]), event="event" if li in ev_lines else None,
+                                   language="en"))
     return out
 
 
 # ------------------------------------------------------------------ error analysis
 
-MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-          "November", "December"]
 
 
 def _surface(d: dt.date) -> re.Pattern:
@@ -678,24 +638,32 @@ def main(argv=None):
             feats.update(load_features(missing, None if args.no_cache else args.cache, with_events, args.workers))
         n_articles = len(feats)
         mention, event_art, sents, pubcount, extra = collect(arts, feats, start, end, args.stamps)
-        if args.method in CONTENT_METHODS:
-            extra["content"] = content_scores(args.method, arts, feats, start, end, mention, args.stamps)
-        df = Counter()
-        n_docs = 0
-        for d, ss in sents.items():
-            for s in ss:
-                n_docs += 1
-                df.update(set(tokens(s)))
-        pred_dates = select_dates(args.method, l, mention, event_art, sents, pubcount, df, n_docs, extra, args.tie)
-        for d in pred_dates:
-            if not sents.get(d):
-                # a day chosen only through ``ledepub`` votes: its undated articles' first lines
-                for key, pub, _ in arts:
-                    first = feats[key]["lines"][:1]
-                    if pub.isoformat() == d and first and 4 <= len(first[0].split()) <= 60:
-                        sents[d][first[0]] = False
-                        extra["support"][d][first[0]].add(key)
-        pred = {d: summarise(d, k, sents, df, n_docs, extra["support"]) for d in pred_dates}
+        mentions = date_mentions(arts, feats)
+        if args.stamps:
+            mentions = [replace(m, stamp=False) for m in mentions]
+        if args.method == "mention" and args.tie == "earlier":
+            # the product's own choice of days (storyline.key_dates), as `storyline dates` makes it
+            entries = key_dates(mentions, l, k, start, end)
+        else:
+            if args.method in CONTENT_METHODS:
+                extra["content"] = content_scores(args.method, arts, feats, start, end, mention, args.stamps)
+            df = Counter()
+            n_docs = 0
+            for d, ss in sents.items():
+                for s in ss:
+                    n_docs += 1
+                    df.update(set(tokens(s)))
+            pred_dates = select_dates(args.method, l, mention, event_art, sents, pubcount, df, n_docs, extra,
+                                      args.tie)
+            for d in pred_dates:
+                if not sents.get(d):
+                    # a day chosen only through ``ledepub`` votes: its undated articles' first lines
+                    mentions += [DateMention(article=key, day=d, sentence=feats[key]["lines"][0], published=d,
+                                             outlet=key.split("/")[0], language="en")
+                                 for key, pub, _ in arts if pub.isoformat() == d and feats[key]["lines"]]
+            entries = key_dates(mentions, l, k, start, end, days=pred_dates)
+        pred = {e.date: e.summary for e in entries}
+        pred_dates = [e.date for e in entries]
         p, r = date_prf(list(pred), gold_dates)
         row = {"task": task["name"], "l": l, "k": k, "articles": len(arts), "date_p": p, "date_r": r,
                "date_f1": f1(p, r)}

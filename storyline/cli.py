@@ -365,6 +365,55 @@ def timeline(
         _print_events(entries, fmt == "json", "timeline")
 
 
+@app.command()
+def dates(
+    db: str = DbOption,
+    entity: Optional[str] = typer.Option(None, help="Days named in sentences about this entity."),
+    between: Optional[tuple[str, str]] = typer.Option(None, help="Days named where both entities are."),
+    story: Optional[int] = typer.Option(None, help="Days named in this story's articles."),
+    date_from: Optional[str] = typer.Option(None, "--from", help="From this date (YYYY[-MM[-DD]])."),
+    date_to: Optional[str] = typer.Option(None, "--to", help="Up to this date."),
+    limit: int = typer.Option(10, help="At most this many days (0 = all)."),
+    sentences: int = typer.Option(1, help="Summary sentences per day."),
+    fmt: str = typer.Option("table", "--format", help="table, json, csv or md."),
+    as_json: bool = JsonOption,
+) -> None:
+    """The key days: those the most articles name, each with the sentences that tell what happened."""
+    from .key_dates import day_label, key_dates, to_markdown
+
+    if fmt not in ("table", "json", "csv", "md"):
+        err.print(f"unknown --format {fmt!r}: use table, json, csv or md")
+        raise typer.Exit(2)
+    names = list(between) if between else ([entity] if entity else [])
+    with _open(db) as store:
+        mentions = store.date_mentions(article_ids=store.story_article_ids(story) if story is not None else None,
+                                       sides=_actor_sides(store, names) if names else None,
+                                       date_from=date_from, date_to=date_to)
+        label = store.story(story)["label"] if story is not None and store.story(story) else None
+    found = key_dates(mentions, limit or None, sentences)
+    fmt = "json" if as_json else fmt
+    title = "Key dates: " + (label or " and ".join(names) or "all articles")
+    if fmt == "json":
+        return _print_json([d.as_dict() for d in found])
+    if fmt == "md":
+        sys.stdout.write(to_markdown(found, title) + "\n")
+    elif fmt == "csv":
+        import csv
+
+        writer = csv.writer(sys.stdout)
+        writer.writerow(["date", "articles", "outlets", "summary", "events", "article_ids"])
+        for d in found:
+            writer.writerow([d.date, d.articles, d.outlets, " ".join(d.summary), "; ".join(d.events),
+                             " ".join(str(v["article"]) for v in d.evidence)])
+    else:
+        table = Table("date", "summary", "events", "sources", title=title)
+        table.columns[0].min_width = 12
+        for d in found:
+            table.add_row(day_label(d.date), escape(" ".join(d.summary)), escape("\n".join(d.events[:3])),
+                          f"{d.articles} art.\n{d.outlets} outl.")
+        out.print(table)
+
+
 def _print_events(found, as_json: bool, title: str) -> None:
     from .timeline import date_label
 

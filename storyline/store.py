@@ -773,6 +773,61 @@ class Store:
         return cond("source"), cond("target")
 
 
+    # --- key dates -------------------------------------------------------------
+
+    def date_mentions(self, article_ids: list[int] | None = None, sides: list[list[str]] | None = None,
+                      date_from: str | None = None, date_to: str | None = None) -> list:
+        """Every day the analysis resolved in a sentence, as ``storyline.key_dates.DateMention``s.
+
+        ``sides`` (lists of entity keys, as for events) keeps the days named in a sentence that names one
+        of the sides, in an article that names every side. Each mention carries the best event its sentence
+        reports (not a hypothetical or negated one), if any.
+        """
+        from storyline.key_dates import DateMention, is_stamp
+
+        # a day whose year the text left open ("April 15" on an undated page) is kept: XXXX-04-15
+        where = ["t.type = 'DATE'", "t.precision = 'day'", "t.value GLOB '[0-9X][0-9X][0-9X][0-9X]-[0-9][0-9]-[0-9][0-9]'"]
+        params: list = []
+        if date_from:
+            where.append("t.value >= ?")
+            params.append(date_from)
+        if date_to:
+            where.append("t.value <= ?")
+            params.append(date_to + "~")  # as for events: a partial date_to includes its days
+        if article_ids is not None:
+            where.append("t.article_id IN (SELECT value FROM json_each(?))")
+            params.append(json.dumps(list(article_ids)))
+        # as for events, a country's people and places stand for it: Aliyev's sentence is about Azerbaijan
+        names = "(m.entity_key IN (SELECT value FROM json_each(?)) OR m.country IN (SELECT value FROM json_each(?)))"
+
+        def of(keys: list[str]) -> list[str]:
+            return [json.dumps(list(keys)), json.dumps([k.split(":", 1)[1] for k in keys if k.startswith("COUNTRY:")])]
+
+        for keys in sides or []:
+            where.append(f"t.article_id IN (SELECT m.article_id FROM mentions m WHERE {names})")
+            params += of(keys)
+        if sides:
+            where.append(f"EXISTS (SELECT 1 FROM mentions m WHERE m.article_id = t.article_id"
+                         f" AND m.sentence = t.sentence AND {names})")
+            params += of([k for keys in sides for k in keys])
+        sql = (
+            "SELECT t.article_id, t.value, t.start - s.start AS t_start, t.\"end\" - s.start AS t_end,"
+            " substr(a.text, s.start + 1, s.\"end\" - s.start) AS sentence, a.published, a.outlet, a.language,"
+            " (SELECT e.type || COALESCE(' ' || COALESCE(se.name, e.source_text), '')"
+            "  || COALESCE(' → ' || COALESCE(te.name, e.target_text), '') FROM events e"
+            "  LEFT JOIN entities se ON se.key = e.source_key LEFT JOIN entities te ON te.key = e.target_key"
+            "  WHERE e.article_id = t.article_id AND e.sentence = t.sentence"
+            "  AND e.mode NOT IN ('hypothetical', 'negated') ORDER BY e.confidence DESC, e.id LIMIT 1) AS event"
+            " FROM timexes t JOIN articles a ON a.id = t.article_id"
+            " JOIN sentences s ON s.article_id = t.article_id AND s.idx = t.sentence"
+            " WHERE " + " AND ".join(where) + " ORDER BY t.article_id, t.start"
+        )
+        return [DateMention(article=r["article_id"], day=r["value"], sentence=r["sentence"],
+                            published=(r["published"] or "")[:10] or None, outlet=r["outlet"],
+                            stamp=is_stamp(r["sentence"], r["t_start"], r["t_end"]), event=r["event"],
+                            language=r["language"])
+                for r in self.conn.execute(sql, params)]
+
     def index_events(self, stale: Iterable[int] = ()) -> int:
         """Merge event rows written without ``save_analysis`` (tests, bulk copies) into their events."""
         return event_store.index_events(self.conn, stale)

@@ -16,6 +16,8 @@ import math
 from collections import Counter
 from dataclasses import asdict, dataclass, field, replace
 
+from storyline.key_dates import day_label
+
 
 @dataclass
 class Evidence:
@@ -241,15 +243,10 @@ def date_label(e: Event) -> str:
     if not e.date:
         return "date unknown"
     if e.date.startswith("XXXX-"):
-        month, day = int(e.date[5:7]), int(e.date[8:10])
-        return f"{MONTHS[month - 1]} {day}, year unknown"
+        return day_label(e.date)
     label = e.date if not e.date_end else f"{e.date}–{e.date_end[len(_common(e.date, e.date_end)):]}"
     label = ("~" if e.inferred else "") + label
     return label + (" (reported)" if e.date_source == "reported" else "")
-
-
-MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-          "November", "December"]
 
 
 def _common(a: str, b: str) -> str:

@@ -49,23 +49,15 @@ def test_signals_and_methods():
     # a tie on mentions: the count breaks it by the earlier date, the later reference by evidence
     assert tls.select_dates("mention", 1, mention, event_art, sents, pubcount, df, n, extra) == ["2010-04-20"]
     assert tls.select_dates("refs", 2, mention, event_art, sents, pubcount, df, n, extra) == ["2010-04-20", "2010-04-21"]
-    summary = tls.summarise("2010-04-21", 1, sents, df, n)
-    assert len(summary) == 1 and "met" in summary[0]
+    # the default path is the product's own choice of days and summaries (storyline.key_dates)
+    entries = tls.key_dates(tls.date_mentions(arts, feats), 2, 1, "2010-04-20", "2010-06-01")
+    assert [e.date for e in entries] == ["2010-04-20", "2010-04-21"]
+    assert len(entries[1].summary) == 1 and "met" in entries[1].summary[0]
 
 
 def test_timestamps_are_no_mention():
+    """(``is_stamp`` itself is tested in tests/test_key_dates.py.)"""
     tls = _tls()
-    line = "Posted by: dakotahgeo | June 16, 2010 3:46 PM | Report abuse"
-    i = line.index("June")
-    assert tls.is_stamp(line, i, i + len("June 16, 2010"))
-    line = "At 18:01 1st Jun 2010, Jericoa wrote: It looks like a witch hunt"
-    i = line.index("1st")
-    assert tls.is_stamp(line, i, i + len("1st Jun 2010"))
-    # an event with its hour is no timestamp when the year is not written with it
-    line = "The rig exploded on April 20 at 9:45 pm, killing 11 workers ."
-    i = line.index("April")
-    assert not tls.is_stamp(line, i, i + len("April 20"))
-    assert not tls.is_stamp("BP was fined on June 16, 2010 by the court .", 16, 29)
     arts, feats = _arts()
     feats["a/2"]["dates"] = [[0, "2010-04-21", False, True, True, "April 21, 2010"]]
     mention = tls.collect(arts, feats, "2010-04-20", "2010-06-01")[0]

@@ -1,0 +1,245 @@
+"""key_dates: the days a set of articles is about, each told by the sentences that say what happened.
+
+Where ``storyline.timeline`` lists merged *events*, this ranks *days*. A day
+named by many articles ("on Tuesday", "the April 20 explosion") is a day that
+mattered to the coverage, whether or not an event of the PLOVER ontology was
+coded in it; most of a journalist's timeline is such days. The method is the
+one measured on Timeline17 (``benchmarks/tls_t17.py``, docs/quality.md):
+
+1. every day-precision date the analysis resolved in a sentence is a
+   *mention* of that day; a page or comment timestamp ("Jun 16, 2010 2:59 pm")
+   dates the page, not a happening, and is no mention (``is_stamp``);
+2. a day's score is the number of distinct articles that mention it (an
+   article repeating a day counts once, and a syndicated copy is already one
+   article in the store); ties go to the earlier day;
+3. each chosen day is summarised by the sentences that mention it closest to
+   the TF-IDF centroid of all of them, each sentence weighted by how many
+   articles carry it, a sentence that holds an event slightly preferred, near
+   repeats skipped.
+
+Everything here is a plain function of plain data: the store's
+``Store.date_mentions`` gives the mentions, the benchmark builds them from
+Timeline17's text files, and both get the same days and summaries.
+"""
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from functools import lru_cache
+
+
+@dataclass(frozen=True)
+class DateMention:
+    """One sentence of one article naming one day."""
+
+    article: int | str
+    day: str  # YYYY-MM-DD
+    sentence: str
+    published: str | None = None
+    outlet: str | None = None
+    stamp: bool = False  # a page or comment timestamp (``is_stamp``): not counted
+    event: str | None = None  # an event the sentence reports ("AGREE BP → US"), if any
+    language: str | None = None
+
+
+@dataclass
+class KeyDate:
+    date: str
+    articles: int
+    outlets: int
+    summary: list[str]
+    events: list[str] = field(default_factory=list)  # the events its sentences report, most reported first
+    evidence: list[dict] = field(default_factory=list)  # {article, outlet, published, sentence}
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+# ---------------------------------------------------------------- timestamps
+
+# A page or comment timestamp: a day written with its year beside a clock time ("Jun 16, 2010 2:59 pm EDT",
+# "Posted by: x | June 16, 2010 3:46 PM", "At 18:01 1st Jun 2010, x wrote:"). It dates the page, not an event.
+CLOCK = re.compile(r"(?i)\b\d{1,2}[:.]\d{2}\b|\b\d{1,2}\s*[ap]\.?m\b")
+YEAR = re.compile(r"\b(?:1[89]|20)\d\d\b")
+STAMP_REACH = 25  # characters on either side of the date
+
+
+def is_stamp(text: str, start: int, end: int) -> bool:
+    """Whether the day at ``text[start:end]`` is a timestamp: written with its year, a clock time beside it."""
+    if not YEAR.search(text[start:end]):
+        return False
+    return bool(CLOCK.search(text[max(0, start - STAMP_REACH):start]) or CLOCK.search(text[end:end + STAMP_REACH]))
+
+
+# ---------------------------------------------------------------- choosing days
+
+
+def day_support(mentions: list[DateMention], date_from: str | None = None,
+                date_to: str | None = None) -> dict[str, set]:
+    """The articles that mention each day (timestamps left out), within ``date_from``..``date_to`` inclusive."""
+    out: dict[str, set] = {}
+    for m in mentions:
+        if m.stamp or (date_from and m.day < date_from) or (date_to and m.day > date_to):
+            continue
+        out.setdefault(m.day, set()).add(m.article)
+    return out
+
+
+def select_days(support: dict[str, set], limit: int | None) -> list[str]:
+    """The ``limit`` days the most articles mention, best first; of two days equally named, the earlier."""
+    ranked = sorted(support, key=lambda d: (-len(support[d]), d))
+    return ranked if limit is None else ranked[:limit]
+
+
+# ---------------------------------------------------------------- summaries
+
+WORD = re.compile(r"\w+")
+SUMMARY_WORDS = (4, 60)  # a shorter line is a caption or a heading, a longer one a run-on paragraph
+EVENT_PREFERENCE = 1.15  # a sentence reporting an event beats an equally central one that does not
+REPEAT = 0.5  # cosine above which a sentence repeats one already in the summary
+
+
+@lru_cache(maxsize=16)
+def _stop(language: str | None) -> frozenset[str]:
+    from storyline.clean import stoplist
+
+    return stoplist(language or "en")
+
+
+def tokens(sentence: str, language: str | None = None) -> list[str]:
+    """Content words of a sentence, in any script: casefolded, stop words and single letters left out."""
+    stop = _stop(language)
+    return [w for w in WORD.findall(sentence.casefold()) if len(w) > 1 and w not in stop]
+
+
+def tfidf(toks: list[str], df: Counter, n_docs: int) -> dict[str, float]:
+    tf = Counter(toks)
+    v = {w: (1 + math.log(c)) * math.log((n_docs + 1) / (df.get(w, 0) + 1)) for w, c in tf.items()}
+    norm = math.sqrt(sum(x * x for x in v.values())) or 1.0
+    return {w: x / norm for w, x in v.items()}
+
+
+def cosine(a: dict, b: dict) -> float:
+    if len(a) > len(b):
+        a, b = b, a
+    return sum(x * b.get(w, 0.0) for w, x in a.items())
+
+
+def summarise(sentences: dict[str, dict], k: int, df: Counter, n_docs: int) -> list[str]:
+    """The ``k`` sentences closest to the centroid of a day's sentences.
+
+    ``sentences`` maps each sentence to ``{"articles": set, "event": bool, "language": str | None}``;
+    a sentence carried by several articles weighs that much more in the centroid.
+    """
+    items = list(sentences.items())
+    if not items or k <= 0:
+        return []
+    vecs = [tfidf(tokens(s, info.get("language")), df, n_docs) for s, info in items]
+    centre: Counter = Counter()
+    for (_, info), v in zip(items, vecs):
+        n = len(info["articles"]) or 1
+        for w, x in v.items():
+            centre[w] += x * n
+    norm = math.sqrt(sum(x * x for x in centre.values())) or 1.0
+    centre_v = {w: x / norm for w, x in centre.items()}
+    order = sorted(range(len(items)),
+                   key=lambda i: -(cosine(vecs[i], centre_v) * (EVENT_PREFERENCE if items[i][1]["event"] else 1.0)))
+    out, out_vecs = [], []
+    for i in order:
+        if len(out) >= k:
+            break
+        if any(cosine(vecs[i], v) > REPEAT for v in out_vecs):
+            continue
+        out.append(items[i][0])
+        out_vecs.append(vecs[i])
+    return out
+
+
+def day_sentences(mentions: list[DateMention], days: set[str]) -> dict[str, dict[str, dict]]:
+    """Per day, its candidate summary sentences with the articles that carry each and whether one holds an
+    event (a timestamp's line is a page's furniture, never a summary)."""
+    out: dict[str, dict[str, dict]] = {}
+    lo, hi = SUMMARY_WORDS
+    for m in mentions:
+        if m.stamp or m.day not in days:
+            continue
+        text = " ".join(m.sentence.split())
+        if not lo <= len(text.split()) <= hi:
+            continue
+        info = out.setdefault(m.day, {}).setdefault(text, {"articles": set(), "event": False,
+                                                           "language": m.language})
+        info["articles"].add(m.article)
+        info["event"] = info["event"] or m.event is not None
+    return out
+
+
+def document_frequencies(sentences: dict[str, dict[str, dict]]) -> tuple[Counter, int]:
+    """How many of the candidate sentences (one per day and text) hold each word, and how many there are."""
+    df: Counter = Counter()
+    n = 0
+    for per_day in sentences.values():
+        for text, info in per_day.items():
+            n += 1
+            df.update(set(tokens(text, info.get("language"))))
+    return df, n
+
+
+# ---------------------------------------------------------------- the whole
+
+MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December"]
+
+
+def day_label(day: str) -> str:
+    """``2024-05-10``, or ``May 10, year unknown`` for a day whose year no text gave (``XXXX-05-10``)."""
+    if day.startswith("XXXX-"):
+        return f"{MONTHS[int(day[5:7]) - 1]} {int(day[8:10])}, year unknown"
+    return day
+
+
+def to_markdown(dates: list[KeyDate], title: str) -> str:
+    lines = [f"# {title}", ""]
+    for d in dates:
+        lines += [f"## {day_label(d.date)}", "", f"{d.articles} article(s), {d.outlets} outlet(s)"
+                  + (" · " + "; ".join(d.events[:3]) if d.events else ""), ""]
+        lines += [f"> {s}" for s in d.summary] + [""]
+        lines.append("Sources: " + ", ".join(f"article {v['article']}" + (f" ({v['outlet']})" if v["outlet"] else "")
+                                            for v in d.evidence[:5]))
+        lines.append("")
+    return "\n".join(lines)
+
+
+
+def key_dates(mentions: list[DateMention], limit: int | None = 10, sentences: int = 1,
+              date_from: str | None = None, date_to: str | None = None,
+              days: list[str] | None = None) -> list[KeyDate]:
+    """The ``limit`` key days of these mentions, in date order, each with ``sentences`` summary sentences.
+
+    ``days`` replaces the choice of days (an experiment's own ranking); the summaries are made the same way.
+    """
+    support = day_support(mentions, date_from, date_to)
+    chosen = list(days) if days is not None else select_days(support, limit)
+    every = set(support) | set(chosen)
+    candidates = day_sentences(mentions, every)
+    df, n_docs = document_frequencies(candidates)
+    by_day: dict[str, list[DateMention]] = {}
+    for m in mentions:
+        if m.day in chosen and not m.stamp:
+            by_day.setdefault(m.day, []).append(m)
+    out = []
+    for d in sorted(chosen):
+        ms = by_day.get(d, [])
+        events = Counter(m.event for m in ms if m.event)
+        seen, evidence = set(), []
+        for m in sorted(ms, key=lambda m: (m.published or "", str(m.article))):
+            if (m.article, m.sentence) not in seen:
+                seen.add((m.article, m.sentence))
+                evidence.append({"article": m.article, "outlet": m.outlet, "published": m.published,
+                                 "sentence": " ".join(m.sentence.split())})
+        out.append(KeyDate(date=d, articles=len(support.get(d, ())),
+                           outlets=len({m.outlet for m in ms if m.outlet}),
+                           summary=summarise(candidates.get(d, {}), sentences, df, n_docs),
+                           events=[e for e, _ in events.most_common()], evidence=evidence))
+    return out
