@@ -23,6 +23,7 @@ demo: setup
 	$(BIN)/storyline quotes --db $(DB) --limit 10
 	$(BIN)/storyline stories --db $(DB)
 	$(BIN)/storyline timeline --db $(DB) --limit 15
+	$(BIN)/storyline dates --db $(DB) --limit 10
 
 test: setup
 	$(BIN)/python -m pytest
