@@ -60,7 +60,7 @@ from pathlib import Path
 
 from storyline.key_dates import MONTHS, DateMention, YEAR, cosine as cos, is_stamp, key_dates, tfidf
 
-FEATURE_VERSION = "5"
+FEATURE_VERSION = "6"
 DATE_LINE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 EXPLICIT = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?(?:\s|$)|\d{1,4}[/.-]\d{1,2}", re.I)
 DASHES = re.compile(r"^-{5,}\s*$")

@@ -159,7 +159,7 @@ class _mapper:
 
 # --- analysis -------------------------------------------------------------------
 
-ANALYSIS_VERSION = 6  # bump when the analysis changes; older rows are then redone by `analyse`
+ANALYSIS_VERSION = 7  # bump when the analysis changes; older rows are then redone by `analyse`
 
 
 @dataclass

@@ -103,6 +103,7 @@ EN_PAST_WORDS = {
     "led", "fled", "kept", "knew", "grew", "drew", "shot", "stood",
     "last", "earlier", "yesterday", "closed", "ended",
 }
+EN_PAST_NEGATIVES = {"didn't", "wasn't", "weren't", "hadn't"}  # one word once detokenised
 EN_NEUTRAL_ED = {"expected", "scheduled", "planned", "proposed", "slated", "need", "indeed", "red", "bed", "shed"}
 RU_FUTURE = re.compile(
     r"(?i)\b(?:будет|будут|буду|будем|станет|состоится|состоятся|планирует\w*|планируется|"
@@ -252,17 +253,28 @@ class Ctx:
     def sentence_no(self, pos: int) -> int:
         return bisect.bisect_right(self.starts, pos) - 1
 
-    def tense(self, start: int, end: int) -> str:
-        """past | future | none: the nearest tense cue in the sentence around a span."""
+    def tense(self, start: int, end: int, own_clause: bool = False) -> str:
+        """past | future | none: the nearest tense cue in the sentence around a span.
+
+        ``own_clause``: ignore the cues after a clause that opens after the span ("that", "which",
+        "who"...). For weekdays, which name a day of the current week: in "BP's announcement on
+        Wednesday that it will pay", "will" dates the payment. A day without a year keeps them:
+        "the April 20 explosion, which destroyed the rig" says the explosion is past."""
         s0, s1 = self.sentence(start)
         if self.lang == "ru":
             return _tense_ru(self.text[s0:s1])
         best, best_dist = "none", 10 ** 9
         words = [(m.start(), m.group().lower()) for m in _WORD.finditer(self.text, s0, s1)]
+        clause = False  # a clause opened after the span (own_clause): its verbs tell its own time
         for i, (pos, w) in enumerate(words):
             if start <= pos < end:
                 continue
-            kind = _en_cue(w, [x for _, x in words[max(0, i - 3):i]])
+            if own_clause and pos >= end and w in _EN_CLAUSE_OPENERS:
+                clause = True
+            if clause:
+                continue
+            kind = _en_cue(w, [x for _, x in words[max(0, i - 3):i]],
+                           words[i + 1][1] if i + 1 < len(words) else "")
             if kind == "none":
                 continue
             # gaps between the span and the word's nearer edge: "said Monday it would" is past
@@ -272,9 +284,17 @@ class Ctx:
         return best
 
 
-def _en_cue(word: str, before: list[str]) -> str:
-    if word in EN_FUTURE_WORDS:
+_EN_CLAUSE_OPENERS = {"that", "which", "who", "whom", "whose"}
+
+
+def _en_cue(word: str, before: list[str], after: str = "") -> str:
+    if word in EN_FUTURE_WORDS or word.endswith("'ll") or word == "won't":
         return "future"
+    # "is to meet", "are to vote": the "be to" future ("is to blame" is no plan).
+    if word == "to" and before[-1:] in (["is"], ["are"], ["am"]) and after not in ("blame", ""):
+        return "future"
+    if word in EN_PAST_NEGATIVES:
+        return "past"
     past = word in EN_PAST_WORDS or (
         word.endswith("ed") and len(word) > 4 and word not in EN_NEUTRAL_ED)
     if not past:
@@ -581,11 +601,18 @@ def h_century(m: re.Match, ctx: Ctx) -> Val | None:
     return Val(cal=Cal("C", (n - 1) * 100))
 
 
+WEEKDAY_LEAN_FUTURE = 1.5
+# "every Friday", "one Saturday afternoon": no particular day ("a Sunday night vigil" may be one).
+_EN_ANY_DAY = re.compile(r"(?i)\b(?:every|each|one|any)\s+$")
+
+
 def h_weekday(m: re.Match, ctx: Ctx) -> Val | None:
     """"Friday", "last Friday", "next Tuesday", "Friday morning"."""
     word = m.group("wd").lower().removesuffix("'s")
     wd = EN_WEEKDAYS.get(word, RU_WEEKDAYS.get(word))
     if wd is None:
+        return None
+    if not _g(m, "rel") and word in EN_WEEKDAYS and _EN_ANY_DAY.search(ctx.text[max(0, m.start() - 8):m.start()]):
         return None
     if ctx.anchor is None:
         return Val(relative=True, inferred=True)
@@ -597,19 +624,31 @@ def h_weekday(m: re.Match, ctx: Ctx) -> Val | None:
         mode = "last"
     elif rel and relative_mode(rel.split()[-1]) > 0:
         mode = "next"
+    elif rel == "this":
+        mode = "future"  # "this Thursday's meeting": the one ahead in this week, or today
     else:
-        mode = "future" if ctx.tense(m.start(), m.end()) == "future" else "past"
+        tense = ctx.tense(m.start(), m.end(), own_clause=True)
+        if tense == "none":
+            # No cue ("Saturday's concert", "the hearing on Tuesday"): news names days of the
+            # current week, so the nearer occurrence wins, a future one counted 1.5 times as far
+            # (as for a day without a year in ``pick_year``).
+            past = weekday_date(ctx.anchor, wd, "past")
+            future = weekday_date(ctx.anchor, wd, "future")
+            mode = "future" if (future - ctx.anchor).days * WEEKDAY_LEAN_FUTURE < (ctx.anchor - past).days else "past"
+        else:
+            mode = "future" if tense == "future" else "past"
     date = weekday_date(ctx.anchor, wd, mode)
     # "Friday night" stays a DATE of day precision, as TimeBank mostly annotates it.
     return Val(cal=cal_of(date, "D"), inferred=not rel, relative=True)
 
 
-_DEICTIC_DAYS = {"today": 0, "yesterday": -1, "tomorrow": 1, "tonight": 0,
+_DEICTIC_DAYS = {"today": 0, "yesterday": -1, "tomorrow": 1, "tonight": 0, "last night": -1,
+                 "this morning": 0, "this afternoon": 0, "this evening": 0,
                  "сегодня": 0, "вчера": -1, "завтра": 1, "позавчера": -2, "послезавтра": 2}
 
 
 def h_deictic_day(m: re.Match, ctx: Ctx) -> Val | None:
-    word = m.group("dd").lower().removesuffix("'s")
+    word = re.sub(r"\s+", " ", m.group("dd").lower().removesuffix("'s"))
     n = _DEICTIC_DAYS[word]
     if _g(m, "before"):
         n -= 1
@@ -777,7 +816,11 @@ def h_numeric(m: re.Match, ctx: Ctx) -> Val | None:
 
 
 def h_holiday(m: re.Match, ctx: Ctx) -> Val | None:
+    if _g(m, "period"):
+        return None  # "the Easter holidays", "the Christmas period": days around the holiday, not the day
     name = re.sub(r"\s+", " ", m.group("hol").lower().replace("’", "'"))
+    if name in _BARE_HOLIDAYS and _in_a_name(ctx.text, m.start("hol"), m.end("hol")):
+        return None
     year = _g(m, "y")
     make = lambda y: _holiday(name, y)  # noqa: E731
     if year:
@@ -791,10 +834,26 @@ def h_holiday(m: re.Match, ctx: Ctx) -> Val | None:
     return Val(cal=cal, inferred=not rel, relative=True) if cal else None
 
 
+_BARE_HOLIDAYS = {"christmas", "easter", "thanksgiving", "halloween"}
+
+
+def _in_a_name(text: str, start: int, end: int) -> bool:
+    """A bare holiday inside a capitalised name is no day: "Easter Egg Podcasts", "Operation Easter",
+    "Christmas Clapton". A capitalised word before it counts unless it opens the sentence."""
+    after = re.match(r"\s+([A-Z][a-z]+)", text[end:end + 30])
+    if after and after.group(1) not in ("Day", "Eve", "Sunday", "Monday"):
+        return True
+    before = re.search(r"([A-Za-z]+)(\s+)$", text[max(0, start - 30):start])
+    if before and before.group(1)[0].isupper():
+        lead = text[max(0, start - 30):start][:before.start()].rstrip()
+        return bool(lead) and lead[-1] not in ".!?\"“\n"
+    return False
+
+
 def _holiday(name: str, y: int) -> Cal | None:
     fixed = {"christmas": (12, 25), "christmas day": (12, 25), "christmas eve": (12, 24),
              "new year's day": (1, 1), "new year's eve": (12, 31), "independence day": (7, 4),
-             "halloween": (10, 31), "valentine's day": (2, 14)}
+             "halloween": (10, 31), "valentine's day": (2, 14), "boxing day": (12, 26)}
     if name in fixed:
         return _day_cal(y, *fixed[name])
     if name.startswith("thanksgiving"):
@@ -807,6 +866,10 @@ def _holiday(name: str, y: int) -> Cal | None:
         return cal_of(weekday_date(dt.date(y, 5, 31), 0, "past"), "D")
     if name in ("easter", "easter sunday"):
         return cal_of(_easter(y), "D")
+    if name == "good friday":
+        return cal_of(_easter(y) - dt.timedelta(days=2), "D")
+    if name == "easter monday":
+        return cal_of(_easter(y) + dt.timedelta(days=1), "D")
     return None
 
 
@@ -933,10 +996,11 @@ _RULES_EN: list[Rule] = [
                       word_start=False),
          h_decade),
     Rule("century", _c(rf"(?i:(?:the\s+)?(?<![\w.])(?P<cn>1\d|20|21|[2-9])(?:st|nd|rd|th)\s+century)(?![\w])"), h_century),
-    Rule("weekday", _c(rf"(?:(?P<rel>(?i:last|next|this coming|coming|this|previous|following|past))\s+)?"
+    Rule("weekday", _c(rf"(?:(?P<rel>(?i:last|next|this coming|coming|this|previous|(?<=[Tt]he\s)following|past))\s+)?"
                        rf"{_WEEKDAY}(?:\s+(?P<part>morning|afternoon|evening|night))?"), h_weekday),
     Rule("deictic_day", _c(r"(?i:(?P<before>the day before\s+)?(?P<after>the day after\s+)?"
-                           r"(?P<dd>today|yesterday|tomorrow|tonight)(?!'s)(?:\s+(?P<part>morning|afternoon|evening|night))?)(?![\w])"),
+                           r"(?P<dd>(?:today|yesterday|tomorrow|tonight)(?!'s)|last\s+night|this\s+(?:morning|afternoon|evening))"
+                           r"(?:\s+(?P<part>morning|afternoon|evening|night))?)(?![\w])"),
          h_deictic_day),
     # "now" and "currently" are annotated as dates in news; "previously", "soon" and
     # adjectival "future"/"recent" mostly are not, so they stay out.
@@ -979,9 +1043,10 @@ _RULES_EN: list[Rule] = [
     Rule("weekend", _c(r"(?i:(?:the\s+|this\s+|last\s+|next\s+|past\s+|the\s+past\s+|the\s+coming\s+)?(?P<rel>last|next|this|past|coming)?\s*weekend)\b"),
          h_weekend),
     Rule("year_part", _c(r"(?i:\b(?:year[\s-]end|year's end|the end of (?:the|this) year)\b)"), h_year_part),
-    Rule("holiday", _c(r"(?:(?P<rel>(?i:last|next|this))\s+)?(?P<hol>Christmas(?: Eve| Day)?|New Year[’']s (?:Day|Eve)|"
+    Rule("holiday", _c(r"(?:(?P<rel>(?i:last|next|this))\s+)?(?P<hol>Good Friday|Easter Monday|Boxing Day|Christmas(?: Eve| Day)?|New Year[’']s (?:Day|Eve)|"
                        r"Thanksgiving(?: Day)?|Easter(?: Sunday)?|Independence Day|Election Day|Labor Day|"
-                       r"Memorial Day|Halloween|Valentine[’']s Day)(?:,?\s+(?P<y>1[6-9]\d\d|20\d\d))?(?![\w])"),
+                       r"Memorial Day|Halloween|Valentine[’']s Day)(?:,?\s+(?P<y>1[6-9]\d\d|20\d\d))?(?![\w])"
+                       r"(?P<period>\s+(?i:holidays?|break|period|season|recess|vacation|weekend|week|shopping)\b)?"),
          h_holiday),
     Rule("anaphoric_day", _c(r"(?i:\b(?P<rel>the next|the following|the previous|the same|that same)\s+"
                              r"(?:day|morning|evening|night)\b)"),

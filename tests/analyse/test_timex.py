@@ -134,6 +134,92 @@ def test_weekday_follows_tense():
     assert only("The judge concluded on Monday that it would not help.", anchor).value == "1998-08-10"
 
 
+def test_last_night_and_this_morning_are_days():
+    # "tonight" already was; a UK paper's "said last night" is the day before the anchor.
+    t = only("BP said last night that the cap was holding.")
+    assert (t.text, t.value, t.precision) == ("last night", "2024-05-09", "day")
+    assert only("The company said late last night it had stopped.").value == "2024-05-09"
+    assert only("Last night's vote failed.").value == "2024-05-09"
+    assert only("Results will be disclosed this morning.").value == "2024-05-10"
+    assert only("He is expected to meet them later this afternoon.").value == "2024-05-10"
+
+
+def test_weekday_without_tense_cue_takes_the_nearer_day():
+    # ANCHOR is a Friday. No tense cue: tomorrow's Saturday, not six days back (T17: the
+    # Cardiff concert, written the day before it).
+    assert only("Final preparations are under way for Saturday's stadium concert.").value == "2024-05-11"
+    assert only("Doors open at 16:00 for Saturday's show.").value == "2024-05-11"
+    # Sunday anchor: Tuesday's results meeting is two days ahead, not five back.
+    assert only("Pressure is mounting before its results meeting on Tuesday.", dt.date(2010, 7, 25)).value == "2010-07-27"
+    # ...but a day about as far either way still leans to the past, and tense cues still rule.
+    assert only("Tuesday's earthquake toll rises.").value == "2024-05-07"
+    assert only("The minister said Saturday that talks failed.").value == "2024-05-04"
+
+
+def test_be_to_future_and_contracted_tense_cues():
+    assert only("The board is to meet on Monday to discuss the dividend.").value == "2024-05-13"
+    assert only("He'll fly to Nairobi on Tuesday.").value == "2024-05-14"
+    # "didn't" is a past cue once the text is detokenised (Wednesday anchor: not two days ahead).
+    assert only("I didn't hear about the flu until Friday night.", dt.date(2024, 5, 8)).value == "2024-05-03"
+    # "is to blame" is no plan: the sentence's past cue decides.
+    assert only("BP is to blame for the blast, the judge ruled Tuesday.").value == "2024-05-07"
+
+
+def test_weekday_ignores_the_cues_of_a_later_clause():
+    # "will" dates the payment, not the announcement (T17: resolved to the next Wednesday).
+    t = only("BP's announcement on Wednesday that it will pay $20 billion may sound like a win.", dt.date(2010, 6, 17))
+    assert t.value == "2010-06-16"
+    t = only("On Tuesday his brothers, who will be taking part in the concert, defended the decision.", dt.date(2011, 10, 5))
+    assert t.value == "2011-10-04"
+    # a day without a year still reads the clause: the explosion "which destroyed the rig" is past
+    assert only("They failed to prevent the April 20 explosion, which destroyed the rig.",
+                dt.date(2010, 12, 15)).value == "2010-04-20"
+
+
+def test_this_weekday_is_the_one_ahead():
+    assert only("There is an OPEC meeting this Thursday in Vienna.", dt.date(2009, 5, 31)).value == "2009-06-04"
+    assert only("The vote is this Friday.").value == "2024-05-10"  # the anchor's own weekday: today
+
+
+def test_bare_following_before_a_weekday_is_the_preposition():
+    # "following Wednesday's agreement" = after Wednesday's agreement (T17: resolved a week ahead).
+    t = only("Confidence had begun to build following Wednesday's agreement to set up a fund.")
+    assert (t.text, t.value) == ("Wednesday", "2024-05-08")
+    found = [(x.text, x.value) for x in dates("They met on Monday, May 6, and again the following Wednesday.")]
+    assert found == [("Monday, May 6", "2024-05-06"), ("following Wednesday", "2024-05-08")]
+
+
+def test_indefinite_weekday_is_no_day():
+    assert dates("The ferry leaves every Friday and each Sunday.") == []
+    assert dates("Cortez said one Saturday afternoon.") == []
+    # an article before the weekday may belong to the noun: "a Sunday night vigil" is a day
+    assert only("About 500 people attended a Sunday night vigil.", dt.date(1999, 10, 24)).value == "1999-10-24"
+
+
+def test_holiday_periods_are_no_day_and_more_holidays():
+    # "the Easter holidays" are the days around Easter, not Easter Sunday (T17: a wrong 2009-04-12).
+    assert dates("Many people came back from Mexico over the Easter holidays.", dt.date(2009, 4, 28)) == []
+    assert dates("Shops braced for the Christmas shopping season.") == []
+    assert only("Good Friday services were held.").value == "2024-03-29"
+    assert only("Easter Monday was quiet.").value == "2024-04-01"
+    assert only("Sales fell on Boxing Day.").value == "2023-12-26"
+
+
+def test_a_holiday_inside_a_name_is_no_day():
+    # T17 page furniture: radio listings and a police operation, not Easter Sunday or Christmas Day
+    assert dates("Adam And Joe's Dozen Easter Egg Podcasts Ep 6") == []
+    assert dates("Several were apprehended in Operation Easter by detectives.") == []
+    assert dates("They are joined by Greg Farley and Christmas Clapton from New York.") == []
+    assert only("Easter came and went, and the shops knew it.").text == "Easter"
+    assert only("They met again at Christmas.").text == "Christmas"
+
+
+def test_russian_weekday_keeps_its_tense():
+    anchor = dt.date(2025, 12, 10)  # a Wednesday
+    assert only("В пятницу министры встретились.", anchor, "ru").value == "2025-12-05"
+    assert only("Встреча состоится в пятницу.", anchor, "ru").value == "2025-12-12"
+
+
 def test_explicit_dates_and_numeric_forms():
     assert only("It closed Aug. 7, 1998, after the blast.").value == "1998-08-07"
     assert only("Filed on 2024-03-01 in court.").value == "2024-03-01"
