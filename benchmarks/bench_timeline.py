@@ -37,6 +37,20 @@ subprocess per query is timed for reference (Python start-up and imports
 included). ``EXPLAIN QUERY PLAN`` of every statement a query runs is checked
 for full scans.
 
+The key dates of the same entities and pairs are timed the same way, cold and
+warm: what ``storyline dates --entity X --limit 30`` (``--between A B``) runs,
+``Store.find_entities`` for each name, then ``key_dates.from_store(store,
+sides=..., limit=30, sentences=1)``: one entity's best days from the counts kept
+per entity and day (``storyline.date_store``), then only those days' mentions;
+a pair reads all its mentions. Each answer is checked against reading every
+mention (``key_dates(Store.date_mentions(sides=...))``, timed as the reference),
+with the number of date mentions read and the plans of its statements. The copies' time
+expressions have their values shifted like the events' dates (a day whose
+year the text left open, ``XXXX-04-15``, moves too), and their sentences and
+mentions are copied with them, so a copy names its own days. ``--only-dates``
+times only these; ``--stores DIR`` measures stores kept by an earlier
+``--keep`` run instead of building them.
+
     python benchmarks/bench_timeline.py --data ../shared/data --sizes 1000,10000,100000
 
 The last line is one JSON object.
@@ -66,6 +80,8 @@ sys.path.insert(0, str(ROOT))
 
 from storyline.resolve import normalise_name  # noqa: E402
 from storyline import event_store  # noqa: E402
+from storyline import date_store  # noqa: E402
+from storyline.key_dates import from_store, key_dates  # noqa: E402
 from storyline.store import Store  # noqa: E402
 from storyline.timeline import key_events, merge, timeline  # noqa: E402
 
@@ -124,23 +140,32 @@ def shared_keys(seed: Path, share: float) -> set[str]:
 
 # --------------------------------------------------------------- replication
 
-DATE_PREFIX = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+DATE_PREFIX = re.compile(r"(\d{4}|XXXX)(?:-(\d{2})(?:-(\d{2}))?)?")
+UNKNOWN_YEAR = 2000  # a leap year, so that a year-unknown XXXX-02-29 moves too
 
 
 def shift_date(value: str | None, days: int) -> str | None:
-    """An ISO date (or its year or month) moved by ``days``, at the precision it had; anything else as is."""
+    """An ISO date (or its year or month) moved by ``days``, at the precision it had; anything else as is.
+
+    A day or month whose year the text left open (``XXXX-04-15``, as time expressions and event dates have it)
+    moves the same way and keeps its unknown year; a bare ``XXXX`` stays as it is."""
     if not value or not days:
         return value
     m = DATE_PREFIX.match(value)
     if not m:
         return value
     year, month, day = m.groups()
+    unknown = year == "XXXX"
+    if unknown and not month:
+        return value
     try:
-        base = dt.date(int(year), int(month or 7), int(day or (15 if month else 1)))
+        base = dt.date(UNKNOWN_YEAR if unknown else int(year), int(month or 7), int(day or (15 if month else 1)))
         moved = base + dt.timedelta(days=days)
     except (ValueError, OverflowError):
         return value
     text = moved.isoformat()[: 10 if day else 7 if month else 4]
+    if unknown:
+        text = "XXXX" + text[4:]
     return text + value[m.end():]
 
 
@@ -214,14 +239,17 @@ def build_store(seed: Path, path: Path, size: int, shared: set[str], shift_days:
     with Store(path) as store, store.transaction():  # every copied mention into its merged event, in one go
         store.index_events()
     merged = time.perf_counter()
+    with Store(path) as store, store.transaction():  # and every copied article's days counted per entity
+        date_store.recount_all(store.conn)
+    day_counts = time.perf_counter()
     conn = sqlite3.connect(path, isolation_level=None)
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     counts = {t: conn.execute(f"SELECT COUNT(*) FROM main.{t}").fetchone()[0]
               for t in ("articles", "mentions", "events", "entities", "aliases", "event_groups",
-                        "event_group_actors")}
+                        "event_group_actors", "sentences", "timexes")}
     conn.close()
     return {**counts, "copies_of_seed": copies, "build_seconds": round(copied - start, 1),
-            "merge_seconds": round(merged - copied, 1),
+            "merge_seconds": round(merged - copied, 1), "day_count_seconds": round(day_counts - merged, 1),
             "db_mb": round(sum(p.stat().st_size for p in path.parent.glob(path.name + "*")) / 2**20, 1)}
 
 
@@ -290,6 +318,59 @@ def measure(path: Path, names: list[str], reps: int, cold_reps: int) -> dict:
     }
 
 
+# ---------------------------------------------------------------- key dates
+
+DATES_LIMIT, DATES_SENTENCES = 30, 1  # as ``storyline dates --limit 30 --sentences 1``
+
+
+def run_dates(store: Store, names: list[str]) -> tuple[list, list]:
+    """Reading every mention, the reference: (mentions, days)."""
+    sides = [store.find_entities(n, normalise_name) for n in names]  # cli._actor_sides
+    mentions = store.date_mentions(sides=sides)
+    return mentions, key_dates(mentions, limit=DATES_LIMIT, sentences=DATES_SENTENCES)
+
+
+def product_dates(store: Store, names: list[str]) -> list:
+    """What ``storyline dates --entity X`` / ``--between A B`` computes (storyline.cli.dates)."""
+    sides = [store.find_entities(n, normalise_name) for n in names]
+    return from_store(store, sides=sides, limit=DATES_LIMIT, sentences=DATES_SENTENCES)
+
+
+def timed_dates(store: Store, names: list[str]) -> dict:
+    wall, cpu = time.perf_counter(), time.process_time()
+    days = product_dates(store, names)
+    end = time.perf_counter()
+    return {"ms": (end - wall) * 1000, "cpu_ms": (time.process_time() - cpu) * 1000, "days": days}
+
+
+def measure_dates(path: Path, names: list[str], reps: int, cold_reps: int) -> dict:
+    """The key-dates query timed as ``measure`` times the timeline: cold (fresh open, OS cache dropped), warm."""
+    colds = []
+    for _ in range(cold_reps):
+        drop_cache(path)
+        store = Store(path)
+        colds.append(timed_dates(store, names))
+        store.close()
+    with Store(path) as store:
+        timed_dates(store, names)  # warm-up
+        warms = [timed_dates(store, names) for _ in range(reps)]
+        wall = time.perf_counter()
+        mentions, days = run_dates(store, names)
+        reference_ms = (time.perf_counter() - wall) * 1000
+    med = lambda xs, k: statistics.median(x[k] for x in xs)  # noqa: E731
+    same = all([d.as_dict() for d in x["days"]] == [d.as_dict() for d in days] for x in colds + warms)
+    return {
+        "names": names, "mentions": len(mentions), "stamps": sum(m.stamp for m in mentions),
+        "articles": len({m.article for m in mentions}), "days": len(days),
+        "top_days": [(d.date, d.articles) for d in sorted(days, key=lambda d: (-d.articles, d.date))[:3]],
+        "reference_ms": round(reference_ms, 2), "same_as_reference": same,
+        "cold_ms": med(colds, "ms"), "cold_p95_ms": pct([x["ms"] for x in colds], 0.95),
+        "cold_cpu_ms": med(colds, "cpu_ms"),
+        "warm_ms": med(warms, "ms"), "warm_p95_ms": pct([x["ms"] for x in warms], 0.95),
+        "warm_cpu_ms": med(warms, "cpu_ms"),
+    }
+
+
 def upkeep(path: Path, n: int = 200, seed: int = 1) -> dict:
     """What keeping the merged events costs when articles are saved: ``n`` random articles with events have their
     mentions taken out of their events and merged again, one article at a time, as ``Store.save_analysis`` does
@@ -329,19 +410,22 @@ def cli_run(path: Path, names: list[str]) -> dict:
     return {"cli_ms": ms, "cli_entries": len(cli), "cli_agrees": same}
 
 
-def query_plans(path: Path, names: list[str]) -> list[dict]:
-    """``EXPLAIN QUERY PLAN`` of every statement one timeline query runs; ``scans`` lists full-table scans."""
+def query_plans(path: Path, names: list[str], run=None) -> list[dict]:
+    """``EXPLAIN QUERY PLAN`` of every statement one timeline query (or ``run``'s) runs; ``scans`` lists
+    full-table scans."""
     seen: list[str] = []
     with Store(path) as store:
         store.conn.set_trace_callback(seen.append)
-        run_timeline(store, names)
+        (run or run_timeline)(store, names)
         store.conn.set_trace_callback(None)
         plans = []
         for sql in seen:
-            if not sql.lstrip().upper().startswith("SELECT"):
+            if not sql.lstrip().upper().startswith(("SELECT", "WITH")):
                 continue
             steps = [r[3] for r in store.conn.execute("EXPLAIN QUERY PLAN " + sql)]
-            scans = [s for s in steps if s.startswith("SCAN ") and not s.startswith("SCAN CONSTANT")]
+            # a scan of a parameter list (json_each) or of a materialized subquery or CTE reads no table
+            scans = [s for s in steps if s.startswith("SCAN ") and not s.startswith("SCAN CONSTANT")
+                     and "VIRTUAL TABLE" not in s and not s.startswith(("SCAN (subquery", "SCAN named"))]
             plans.append({"sql": sql[:160], "plan": steps, "scans": scans})
     return plans
 
@@ -453,10 +537,17 @@ def main() -> None:
     parser.add_argument("--seed-db", type=Path, help="analysed seed store to reuse (built there if missing)")
     parser.add_argument("--workdir", type=Path, help="where to build the stores (default: a temp dir)")
     parser.add_argument("--keep", action="store_true", help="keep the stores (and the seed) afterwards")
+    parser.add_argument("--only-dates", action="store_true",
+                        help="time only the key-dates queries (no timeline queries, CLI runs, lookup or upkeep)")
+    parser.add_argument("--stores", type=Path, help="measure the stores store_<size>.db already in this folder (kept,"
+                        " not rebuilt; the seed is read from --seed-db or seed.db there)")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
 
-    work = Path(tempfile.mkdtemp(prefix="bench_timeline_", dir=args.workdir))
+    if args.stores:
+        work, args.keep = args.stores, True
+    else:
+        work = Path(tempfile.mkdtemp(prefix="bench_timeline_", dir=args.workdir))
     wall0, cpu0, load0 = time.perf_counter(), time.process_time(), os.getloadavg()[0]
     try:
         seed = args.seed_db or work / "seed.db"
@@ -469,13 +560,19 @@ def main() -> None:
         queries = pick_queries(seed, shared)
         print(f"seed: {seed_info}; {len(shared)} shared entities; queries: {queries}", file=sys.stderr)
 
-        results, plans = [], {}
+        results, plans, date_plans = [], {}, {}
         for size in sizes:
             path = work / f"store_{size}.db"
-            info = build_store(seed, path, size, shared, args.shift_days)
-            print(f"built {size:,}: {info}", file=sys.stderr)
-            row = {"size": size, **info, "queries": {}}
+            if args.stores:
+                info = store_info(path)
+                print(f"reusing {size:,}: {info}", file=sys.stderr)
+            else:
+                info = build_store(seed, path, size, shared, args.shift_days)
+                print(f"built {size:,}: {info}", file=sys.stderr)
+            row = {"size": size, **info, "queries": {}, "dates": {}}
             for label, names in queries.items():
+                if args.only_dates:
+                    break
                 m = measure(path, names, args.reps, args.cold_reps)
                 m.update(cli_run(path, names))
                 p = query_plans(path, names)
@@ -483,9 +580,17 @@ def main() -> None:
                 plans[label] = p
                 row["queries"][label] = m
                 print(f"  {label}: {json.dumps(m)}", file=sys.stderr)
-            row["lookup_fallback"] = lookup_plan(path, queries["frequent entity"][0][:-1])
-            row["upkeep"] = upkeep(path)
-            print(f"  upkeep: {json.dumps(row['upkeep'])}", file=sys.stderr)
+            for label, names in queries.items():
+                m = measure_dates(path, names, args.reps, args.cold_reps)
+                p = query_plans(path, names, product_dates)
+                m["scans"] = sorted({s for x in p for s in x["scans"]})
+                date_plans[label] = p
+                row["dates"][label] = m
+                print(f"  key dates, {label}: {json.dumps(m)}", file=sys.stderr)
+            if not args.only_dates:
+                row["lookup_fallback"] = lookup_plan(path, queries["frequent entity"][0][:-1])
+                row["upkeep"] = upkeep(path)
+                print(f"  upkeep: {json.dumps(row['upkeep'])}", file=sys.stderr)
             results.append(row)
             if not args.keep:
                 for p in work.glob(path.name + "*"):
@@ -503,6 +608,60 @@ def main() -> None:
     print(f"Seed: {seed_info}; {len(shared)} entities shared by every copy (countries and entities in "
           f">= {args.shared:.0%} of seed articles); copy r shifted by r x {args.shift_days} days.")
     print()
+    if not args.only_dates:
+        report_timeline(results, queries, plans)
+    report_dates(results, queries, date_plans)
+    summary = {
+        "machine": machine(), "load_average_start_end": [load0, os.getloadavg()[0]], "seed": seed_info,
+        "shared_entities": len(shared), "queries": queries,
+        "sizes": [{k: v for k, v in r.items() if k != "lookup_fallback"} | ({
+            "lookup_fallback_ms": round(r["lookup_fallback"]["ms"], 2)} if "lookup_fallback" in r else {})
+            for r in results],
+        "scans": {label: sorted({s for x in p for s in x["scans"]}) for label, p in plans.items()},
+        "date_scans": {label: sorted({s for x in p for s in x["scans"]}) for label, p in date_plans.items()},
+        "total_seconds": round(time.perf_counter() - wall0, 1),
+        "total_cpu_seconds": round(time.process_time() - cpu0, 1),
+    }
+    print(json.dumps(rounded(summary), ensure_ascii=False))
+
+
+def store_info(path: Path) -> dict:
+    """The counts ``build_store`` reports, of a store built before."""
+    if not path.exists():
+        raise SystemExit(f"no store {path} to reuse")
+    conn = sqlite3.connect(path)
+    counts = {t: conn.execute(f"SELECT COUNT(*) FROM main.{t}").fetchone()[0]
+              for t in ("articles", "mentions", "events", "entities", "aliases", "event_groups",
+                        "event_group_actors", "sentences", "timexes")}
+    conn.close()
+    return {**counts, "reused": True,
+            "db_mb": round(sum(p.stat().st_size for p in path.parent.glob(path.name + "*")) / 2**20, 1)}
+
+
+def report_dates(results: list[dict], queries: dict, plans: dict) -> None:
+    print("Key dates (`key_dates.from_store(store, sides=..., limit=30, sentences=1)`, name lookup included;"
+          " the reference reads every date mention of the query, warm):")
+    print()
+    print("| store | query | date mentions of the query (stamps) | articles | days | cold median ms (p95) "
+          "| warm median ms (p95) | warm CPU ms | same as reference | reference warm ms | timeline cold / warm ms |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    for r in results:
+        for label, q in r["dates"].items():
+            t = r["queries"].get(label)
+            tl = f"{fmt(t['cold_ms'])} / {fmt(t['warm_ms'])}" if t else "–"
+            print(f"| {r['size']:,} | {label}: {' / '.join(q['names'])} | {q['mentions']:,} ({q['stamps']:,}) "
+                  f"| {q['articles']:,} | {q['days']} | {fmt(q['cold_ms'])} ({fmt(q['cold_p95_ms'])}) "
+                  f"| {fmt(q['warm_ms'])} ({fmt(q['warm_p95_ms'])}) | {fmt(q['warm_cpu_ms'])} "
+                  f"| {q['same_as_reference']} | {fmt(q['reference_ms'])} | {tl} |")
+    print()
+    print("Key-dates query plans (largest store):")
+    for label, p in plans.items():
+        for x in p:
+            print(f"- {label}: {x['sql'][:90]}… → {'; '.join(x['plan'])}")
+    print()
+
+
+def report_timeline(results: list[dict], queries: dict, plans: dict) -> None:
     print("| store | articles | mentions | event rows | DB MB | query | event rows read | entries "
           "| cold median ms (p95) | warm median ms (p95) | warm CPU ms | same as reference | reference (old path) warm ms "
           "| CLI subprocess ms |")
@@ -525,7 +684,6 @@ def main() -> None:
             print(f"| {label} | {qb['rows'] / max(1, qa['rows']):.1f}x | {qb['cold_ms'] / qa['cold_ms']:.1f}x "
                   f"| {qb['warm_ms'] / qa['warm_ms']:.1f}x | {qb['warm_cpu_ms'] / qa['warm_cpu_ms']:.1f}x |")
         print()
-    scans = {label: sorted({s for x in p for s in x["scans"]}) for label, p in plans.items()}
     print("Query plans (largest store):")
     for label, p in plans.items():
         for x in p:
@@ -542,14 +700,6 @@ def main() -> None:
               f"{u['ms_per_article']:.2f} ms per article ({u['cpu_ms_per_article']:.2f} CPU), "
               f"counts unchanged: {u['counts_unchanged']}")
     print()
-    summary = {
-        "machine": machine(), "load_average_start_end": [load0, os.getloadavg()[0]], "seed": seed_info, "shared_entities": len(shared), "queries": queries,
-        "sizes": [{k: v for k, v in r.items() if k != "lookup_fallback"} | {
-            "lookup_fallback_ms": round(r["lookup_fallback"]["ms"], 2)} for r in results],
-        "scans": scans, "total_seconds": round(time.perf_counter() - wall0, 1),
-        "total_cpu_seconds": round(time.process_time() - cpu0, 1),
-    }
-    print(json.dumps(rounded(summary), ensure_ascii=False))
 
 
 def rounded(obj):

@@ -379,18 +379,17 @@ def dates(
     as_json: bool = JsonOption,
 ) -> None:
     """The key days: those the most articles name, each with the sentences that tell what happened."""
-    from .key_dates import day_label, key_dates, to_markdown
+    from .key_dates import day_label, from_store, to_markdown
 
     if fmt not in ("table", "json", "csv", "md"):
         err.print(f"unknown --format {fmt!r}: use table, json, csv or md")
         raise typer.Exit(2)
     names = list(between) if between else ([entity] if entity else [])
     with _open(db) as store:
-        mentions = store.date_mentions(article_ids=store.story_article_ids(story) if story is not None else None,
-                                       sides=_actor_sides(store, names) if names else None,
-                                       date_from=date_from, date_to=date_to)
+        found = from_store(store, article_ids=store.story_article_ids(story) if story is not None else None,
+                           sides=_actor_sides(store, names) if names else None, date_from=date_from,
+                           date_to=date_to, limit=limit or None, sentences=sentences)
         label = store.story(story)["label"] if story is not None and store.story(story) else None
-    found = key_dates(mentions, limit or None, sentences)
     fmt = "json" if as_json else fmt
     title = "Key dates: " + (label or " and ".join(names) or "all articles")
     if fmt == "json":

@@ -81,7 +81,8 @@ def day_support(mentions: list[DateMention], date_from: str | None = None,
     """The articles that mention each day (timestamps left out), within ``date_from``..``date_to`` inclusive."""
     out: dict[str, set] = {}
     for m in mentions:
-        if m.stamp or (date_from and m.day < date_from) or (date_to and m.day > date_to):
+        # "~" sorts after any digit: a partial date_to ("2024-05") includes its days, as in the store
+        if m.stamp or (date_from and m.day < date_from) or (date_to and m.day > date_to + "~"):
             continue
         out.setdefault(m.day, set()).add(m.article)
     return out
@@ -221,8 +222,9 @@ def key_dates(mentions: list[DateMention], limit: int | None = 10, sentences: in
     """
     support = day_support(mentions, date_from, date_to)
     chosen = list(days) if days is not None else select_days(support, limit)
-    every = set(support) | set(chosen)
-    candidates = day_sentences(mentions, every)
+    # word weights come from the chosen days' sentences alone: what sets one key day apart from the others,
+    # and the same whether all the mentions were read or only the chosen days' (``Store.date_mentions(days=)``)
+    candidates = day_sentences(mentions, set(chosen))
     df, n_docs = document_frequencies(candidates)
     by_day: dict[str, list[DateMention]] = {}
     for m in mentions:
@@ -243,3 +245,20 @@ def key_dates(mentions: list[DateMention], limit: int | None = 10, sentences: in
                            summary=summarise(candidates.get(d, {}), sentences, df, n_docs),
                            events=[e for e, _ in events.most_common()], evidence=evidence))
     return out
+
+
+def from_store(store, article_ids: list[int] | None = None, sides: list[list[str]] | None = None,
+               date_from: str | None = None, date_to: str | None = None, limit: int | None = 10,
+               sentences: int = 1) -> list[KeyDate]:
+    """``key_dates(store.date_mentions(...), limit, sentences)``, without reading every mention when it can.
+
+    One entity's key dates (one side of one key, no article filter, a limit) take its best days from the
+    counts kept when articles are stored (``storyline.date_store``) and read only those days' mentions: the
+    cost follows the days asked for, not the entity's mentions. Anything else reads every mention asked for.
+    """
+    if limit and article_ids is None and sides and len(sides) == 1 and len(sides[0]) == 1:
+        days = [d for d, _ in store.top_days(sides[0][0], limit, date_from, date_to)]
+        return key_dates(store.date_mentions(sides=sides, days=days) if days else [], days=days,
+                         sentences=sentences)
+    return key_dates(store.date_mentions(article_ids=article_ids, sides=sides, date_from=date_from,
+                                         date_to=date_to), limit, sentences)

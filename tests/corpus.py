@@ -76,3 +76,41 @@ def fill_random_events(store, rnd: random.Random, articles: int = 40, mentions: 
             f"INSERT INTO events (article_id, {EVENT_COLUMNS}) VALUES ({','.join('?' * 21)})",
             [(rnd.randint(1, articles), *random_event_row(rnd, i)) for i in range(mentions)])
         store.index_events()
+
+
+# --- dated news pages, for the key dates and their stored counts --------------------------------------------
+
+DATED_SUBJECTS = ["Armenia", "Azerbaijan", "Kazakhstan", "Russia", "President Ilham Aliyev", "Nikol Pashinyan",
+                  "Kassym-Jomart Tokayev", "the foreign ministers of Armenia and Azerbaijan", "Sergei Lavrov"]
+DATED_ACTS = ["met in Almaty", "signed a protocol in Baku", "held talks in Yerevan", "spoke by phone",
+              "condemned the shelling near the border", "agreed to meet again", "visited Moscow"]
+DATED_ENDS = ["officials said", "according to the ministry", "as the agencies reported", "the press office said",
+              "a spokesman told reporters", "in a move welcomed by the European Union", "amid protests outside"]
+MONTH_NAMES = ["March", "April", "May", "June"]
+
+
+def dated_article(rng: random.Random, i: int) -> str:
+    """A short report whose sentences name days ("On May 3 …", "on Tuesday") and actors, with a page stamp."""
+    lines = [f"Report {i}: {rng.choice(DATED_SUBJECTS)} {rng.choice(DATED_ACTS)}", ""]
+    for _ in range(rng.randint(4, 7)):
+        day = f"{rng.choice(MONTH_NAMES)} {rng.randint(1, 6)}"
+        when = rng.choice([f"On {day}", f"On {day}", "On Tuesday", "Yesterday"])
+        lines.append(f"{when} {rng.choice(DATED_SUBJECTS)} {rng.choice(DATED_ACTS)}, {rng.choice(DATED_ENDS)}.")
+    if rng.random() < 0.4:  # a page timestamp: no mention of its day
+        lines.insert(2, f"Updated {rng.choice(MONTH_NAMES)} {rng.randint(1, 6)}, 2024 10:{rng.randint(10, 59)} am:"
+                        f" {rng.choice(DATED_SUBJECTS)} {rng.choice(DATED_ACTS)}, officials said.")
+    return "\n".join(lines) + "\n"
+
+
+def write_dated_corpus(folder: Path, n: int, seed: int = 0) -> list[Path]:
+    """``n`` dated reports as JSON lines with publication dates in 2024 (so relative days resolve)."""
+    import json
+
+    rng = random.Random(seed)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "reports.jsonl"
+    with path.open("w") as out:
+        for i in range(n):
+            out.write(json.dumps({"text": dated_article(rng, i), "url": f"https://news{i % 4}.example/{i}",
+                                  "published": f"2024-06-{rng.randint(7, 28):02d}"}) + "\n")
+    return [path]

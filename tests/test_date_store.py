@@ -1,0 +1,113 @@
+"""Days counted per entity when stored: always equal to a count from scratch, and the key dates they give equal
+those of reading every mention."""
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import replace
+from types import SimpleNamespace
+
+import pytest
+
+import storyline
+from corpus import write_dated_corpus
+from storyline import date_store
+from storyline.key_dates import day_support, from_store, key_dates
+
+
+@pytest.fixture(scope="module")
+def dated(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("dated")
+    write_dated_corpus(folder / "in", 40, seed=3)
+    path = folder / "s.db"
+    with storyline.open(path) as store:
+        report = storyline.ingest(store, [folder / "in"])
+        # (the cleaner may find a short generated report too thin: that is not what is tested here)
+        assert report.new_articles >= 30
+        storyline.analyse_store(store)
+    return path
+
+
+def stored(store) -> dict:
+    return {(a, d): n for a, d, n in store.conn.execute("SELECT actor, day, articles FROM entity_days")}
+
+
+def from_scratch(store, stamps: bool = False) -> dict:
+    """Every actor's days counted by reading its mentions, as the key dates do without the index
+    (``stamps``: as if page timestamps were mentions)."""
+    actors = [r[0] for r in store.conn.execute(
+        "SELECT DISTINCT entity_key FROM mentions WHERE entity_key IS NOT NULL"
+        " UNION SELECT DISTINCT 'COUNTRY:' || country FROM mentions WHERE country IS NOT NULL AND country != ''")]
+    out = {}
+    for actor in actors:
+        mentions = store.date_mentions(sides=[[actor]])
+        for day, arts in day_support([replace(m, stamp=False) for m in mentions] if stamps else mentions).items():
+            out[actor, day] = len(arts)
+    return out
+
+
+def test_counts_equal_a_count_from_scratch(dated):
+    with storyline.open(dated) as store:
+        counts = stored(store)
+        assert counts == from_scratch(store)
+        # the corpus names days for countries, people and places; a page stamp is no mention
+        assert any(a == "COUNTRY:AZ" for a, _ in counts) and any(a.startswith("PER:") for a, _ in counts)
+        # the page stamps ("Updated June 3, 2024 10:15 am: …") would change the counts, were they mentions
+        assert any(m.stamp for m in store.date_mentions())
+        assert from_scratch(store, stamps=True) != counts
+
+
+def test_reanalysis_replaces_an_articles_counts(dated, tmp_path):
+    copy = tmp_path / "copy.db"
+    with sqlite3.connect(dated) as src, sqlite3.connect(copy) as dst:
+        src.backup(dst)
+    with storyline.open(copy) as store:
+        before = stored(store)
+        (article_id,) = store.conn.execute(
+            "SELECT article_id FROM timexes GROUP BY article_id ORDER BY COUNT(*) DESC LIMIT 1").fetchone()
+        empty = SimpleNamespace(sentences=[], mentions=[], quotes=[], timexes=[])
+        with store.transaction():
+            store.save_analysis(article_id, 0, empty, [], [], [])
+        after = stored(store)
+        assert after != before and after == from_scratch(store)
+        # analysing it again brings every count back
+        storyline.analyse_store(store)
+        assert stored(store) == before
+
+
+@pytest.mark.parametrize("window", [(None, None), ("2024-05-02", None), (None, "2024-05"), ("2024-04", "2024-05-03")])
+def test_an_actors_key_dates_from_the_index_equal_those_from_every_mention(dated, window):
+    date_from, date_to = window
+    with storyline.open(dated) as store:
+        actors = sorted({a for a, _ in stored(store)})
+        assert len(actors) > 5
+        for actor in actors:
+            for limit in (1, 3, 10):
+                fast = from_store(store, sides=[[actor]], date_from=date_from, date_to=date_to, limit=limit,
+                                  sentences=2)
+                slow = key_dates(store.date_mentions(sides=[[actor]], date_from=date_from, date_to=date_to),
+                                 limit=limit, sentences=2)
+                assert [d.as_dict() for d in fast] == [d.as_dict() for d in slow], (actor, limit)
+
+
+def test_top_days_reads_the_index_in_key_dates_order(dated):
+    with storyline.open(dated) as store:
+        best = date_store.top_days(store.conn, "COUNTRY:AZ", 5)
+        assert [n for _, n in best] == sorted((n for _, n in best), reverse=True)
+        plan = " ".join(r[-1] for r in store.conn.execute(
+            "EXPLAIN QUERY PLAN SELECT day, articles FROM entity_days WHERE actor = ?"
+            " ORDER BY articles DESC, day LIMIT 5", ("COUNTRY:AZ",)))
+        assert "entity_days_rank" in plan and "TEMP B-TREE" not in plan
+
+
+def test_a_store_from_before_the_day_counts_is_migrated_with_its_articles_counted(dated, tmp_path):
+    old = tmp_path / "old.db"
+    with sqlite3.connect(dated) as src, sqlite3.connect(old) as dst:
+        src.backup(dst)
+    conn = sqlite3.connect(old)
+    for drop in ("TABLE entity_days", "INDEX mentions_sentence", "INDEX mentions_country"):
+        conn.execute("DROP " + drop)
+    conn.execute("PRAGMA user_version = 9")
+    conn.commit()
+    conn.close()
+    with storyline.open(old) as store:
+        assert stored(store) == from_scratch(store) and stored(store)
