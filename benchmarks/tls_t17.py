@@ -670,9 +670,13 @@ def main(argv=None):
         sums["date_p"] += p
         sums["date_r"] += r
         if evaluator is not None:
-            pred_tl = tl_mod.Timeline({dt.date.fromisoformat(d): ss for d, ss in pred.items()})
-            gt = tl_mod.GroundTruth([tl_mod.Timeline({d: ss for d, ss in gold.items()})])
-            res = evaluator.evaluate_align_date_content_costs_many_to_one(pred_tl, gt)
+            said = {dt.date.fromisoformat(d): ss for d, ss in pred.items() if ss}
+            if said:
+                pred_tl = tl_mod.Timeline(said)
+                gt = tl_mod.GroundTruth([tl_mod.Timeline({d: ss for d, ss in gold.items()})])
+                res = evaluator.evaluate_align_date_content_costs_many_to_one(pred_tl, gt)
+            else:  # nothing to align (no article in the window names a day): tilse cannot score an empty timeline
+                res = {m: {"precision": 0.0, "recall": 0.0, "f_score": 0.0} for m in ("rouge_1", "rouge_2")}
             for m, short in (("rouge_1", "ar1"), ("rouge_2", "ar2")):
                 sums[short + "_p"] += res[m]["precision"]
                 sums[short + "_r"] += res[m]["recall"]
@@ -690,7 +694,7 @@ def main(argv=None):
     n = len(tasks)
     out = {"method": args.method, "tasks": n}
     for m in ("date", "ar1", "ar2"):
-        if sums[m + "_p"] or sums[m + "_r"] or m == "date":
+        if m == "date" or evaluator is not None:
             out[m + "_p"] = sums[m + "_p"] / n
             out[m + "_r"] = sums[m + "_r"] / n
             out[m + "_f1"] = f1(out[m + "_p"], out[m + "_r"])
