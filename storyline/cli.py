@@ -405,8 +405,10 @@ def dates(
             writer.writerow([d.date, d.articles, d.outlets, " ".join(d.summary), "; ".join(d.events),
                              " ".join(str(v["article"]) for v in d.evidence)])
     else:
-        table = Table("date", "summary", "events", "sources", title=title)
-        table.columns[0].min_width = 12
+        table = Table("date", "summary", "events", "sources", title=title, expand=True)
+        for column, ratio in zip(table.columns, (2, 6, 3, None)):  # the summary is what the reader came for
+            column.ratio = ratio
+        table.columns[3].min_width = 8
         for d in found:
             table.add_row(day_label(d.date), escape(" ".join(d.summary)), escape("\n".join(d.events[:3])),
                           f"{d.articles} art.\n{d.outlets} outl.")
