@@ -400,9 +400,11 @@ def dates(
         import csv
 
         writer = csv.writer(sys.stdout)
-        writer.writerow(["date", "articles", "outlets", "summary", "events", "article_ids"])
+        writer.writerow(["date", "articles", "outlets", "first_reported", "background", "summary", "events",
+                         "article_ids"])
         for d in found:
-            writer.writerow([d.date, d.articles, d.outlets, " ".join(d.summary), "; ".join(d.events),
+            writer.writerow([d.date, d.articles, d.outlets, d.first_reported or "", d.background,
+                             " ".join(d.summary), "; ".join(d.events),
                              " ".join(str(v["article"]) for v in d.evidence)])
     else:
         table = Table("date", "summary", "events", "sources", title=title, expand=True)
@@ -410,7 +412,7 @@ def dates(
             column.ratio = ratio
         table.columns[3].min_width = 8
         for d in found:
-            table.add_row(day_label(d.date), escape(" ".join(d.summary)), escape("\n".join(d.events[:3])),
+            table.add_row(day_label(d.date, d.background), escape(" ".join(d.summary)), escape("\n".join(d.events[:3])),
                           f"{d.articles} art.\n{d.outlets} outl.")
         out.print(table)
 

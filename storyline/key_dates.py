@@ -52,6 +52,8 @@ class KeyDate:
     summary: list[str]
     events: list[str] = field(default_factory=list)  # the events its sentences report, most reported first
     evidence: list[dict] = field(default_factory=list)  # {article, outlet, published, sentence}
+    first_reported: str | None = None  # the earliest publication day of an article naming it
+    background: bool = False  # only articles published over a year later name it: history they recall
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -193,17 +195,17 @@ MONTHS = ["January", "February", "March", "April", "May", "June", "July", "Augus
           "November", "December"]
 
 
-def day_label(day: str) -> str:
-    """``2024-05-10``, or ``May 10, year unknown`` for a day whose year no text gave (``XXXX-05-10``)."""
-    if day.startswith("XXXX-"):
-        return f"{MONTHS[int(day[5:7]) - 1]} {int(day[8:10])}, year unknown"
-    return day
+def day_label(day: str, background: bool = False) -> str:
+    """``2024-05-10``, or ``May 10, year unknown`` for a day whose year no text gave (``XXXX-05-10``);
+    ``(history)`` when only articles published over a year later name it."""
+    label = f"{MONTHS[int(day[5:7]) - 1]} {int(day[8:10])}, year unknown" if day.startswith("XXXX-") else day
+    return label + (" (history)" if background else "")
 
 
 def to_markdown(dates: list[KeyDate], title: str) -> str:
     lines = [f"# {title}", ""]
     for d in dates:
-        lines += [f"## {day_label(d.date)}", "", f"{d.articles} article(s), {d.outlets} outlet(s)"
+        lines += [f"## {day_label(d.date, d.background)}", "", f"{d.articles} article(s), {d.outlets} outlet(s)"
                   + (" · " + "; ".join(d.events[:3]) if d.events else ""), ""]
         lines += [f"> {s}" for s in d.summary] + [""]
         lines.append("Sources: " + ", ".join(f"article {v['article']}" + (f" ({v['outlet']})" if v["outlet"] else "")
@@ -240,11 +242,25 @@ def key_dates(mentions: list[DateMention], limit: int | None = 10, sentences: in
                 seen.add((m.article, m.sentence))
                 evidence.append({"article": m.article, "outlet": m.outlet, "published": m.published,
                                  "sentence": " ".join(m.sentence.split())})
+        first = min((m.published for m in ms if m.published), default=None)
         out.append(KeyDate(date=d, articles=len(support.get(d, ())),
                            outlets=len({m.outlet for m in ms if m.outlet}),
                            summary=summarise(candidates.get(d, {}), sentences, df, n_docs),
-                           events=[e for e, _ in events.most_common()], evidence=evidence))
+                           events=[e for e, _ in events.most_common()], evidence=evidence,
+                           first_reported=first, background=_recalled(d, first)))
     return out
+
+
+BACKGROUND_DAYS = 365  # as for events (storyline.pipeline): a day over a year before its articles is history
+
+
+def _recalled(day: str, first_reported: str | None) -> bool:
+    import datetime as dt
+
+    try:
+        return (dt.date.fromisoformat(first_reported[:10]) - dt.date.fromisoformat(day)).days > BACKGROUND_DAYS
+    except (TypeError, ValueError):  # no publication date, or a day without its year
+        return False
 
 
 def from_store(store, article_ids: list[int] | None = None, sides: list[list[str]] | None = None,

@@ -96,6 +96,20 @@ def test_summaries_work_in_any_script():
 def test_a_day_without_its_year_is_labelled_so():
     assert day_label("XXXX-04-15") == "April 15, year unknown"
     assert day_label("2024-04-15") == "2024-04-15"
+    assert day_label("1991-12-21", background=True) == "1991-12-21 (history)"
+
+
+def test_a_day_only_recalled_years_later_is_history():
+    ms = [m(1, "1991-12-21", "The Alma-Ata Declaration was signed on December 21, 1991, in Almaty.",
+            published="2024-05-12"),
+          m(2, "2024-05-10", "The ministers met in Almaty on May 10.", published="2024-05-11"),
+          m(3, "2024-05-10", "Talks began on Friday in Almaty.", published="2024-05-10")]
+    found = {d.date: d for d in key_dates(ms, limit=None)}
+    assert found["1991-12-21"].background and not found["2024-05-10"].background
+    assert found["2024-05-10"].first_reported == "2024-05-10"
+    # a page without a date cannot tell history from news
+    (undated,) = key_dates([m(1, "1991-12-21", "Signed on December 21, 1991.")], limit=None)
+    assert not undated.background and undated.first_reported is None
 
 
 # ---------------------------------------------------------------- the store and the CLI, on the example corpus
