@@ -214,7 +214,6 @@ def to_markdown(dates: list[KeyDate], title: str) -> str:
     return "\n".join(lines)
 
 
-
 def key_dates(mentions: list[DateMention], limit: int | None = 10, sentences: int = 1,
               date_from: str | None = None, date_to: str | None = None,
               days: list[str] | None = None) -> list[KeyDate]:
@@ -229,8 +228,9 @@ def key_dates(mentions: list[DateMention], limit: int | None = 10, sentences: in
     candidates = day_sentences(mentions, set(chosen))
     df, n_docs = document_frequencies(candidates)
     by_day: dict[str, list[DateMention]] = {}
+    wanted = set(chosen)
     for m in mentions:
-        if m.day in chosen and not m.stamp:
+        if m.day in wanted and not m.stamp:
             by_day.setdefault(m.day, []).append(m)
     out = []
     for d in sorted(chosen):
@@ -251,7 +251,7 @@ def key_dates(mentions: list[DateMention], limit: int | None = 10, sentences: in
     return out
 
 
-BACKGROUND_DAYS = 365  # as for events (storyline.pipeline): a day over a year before its articles is history
+BACKGROUND_DAYS = 365  # a day (or an event) over a year before the articles that name it is history they recall
 
 
 def _recalled(day: str, first_reported: str | None) -> bool:

@@ -18,6 +18,7 @@ from typing import Callable, Iterable, Iterator
 from .clean import clean
 from .dedupe import fingerprints
 from .describe import describe
+from .key_dates import BACKGROUND_DAYS  # an event over a year before its article is history it recalls
 from .models import Article, Failure, RawDocument
 from .read import DEFAULT_MAX_BYTES, read
 from .store import Store
@@ -257,7 +258,6 @@ def _speaker(quote, mentions, keys: list[str | None]) -> tuple[str | None, str |
 
 
 PRONOUNS = frozenset({"he", "she", "он", "она"})
-BACKGROUND_DAYS = 365  # an event dated over a year before its article is history the article recalls
 
 
 def _event_row(event, analysis, keys: list[str | None], published: str | None) -> tuple:
