@@ -18,17 +18,20 @@ filter as in news-tls, never a score: its first/last dates get no bonus). A page
 comment timestamp (a day written with its year beside a clock time, ``is_stamp``) is
 no mention (``--stamps`` counts them, as before).
 Sentences that mention a day are parsed and run through
-``storyline.analyse.events.find_events``. A date's score is the number of articles
-that mention it (default ``--method mention``). The content signals of a later round
+``storyline.analyse.events.find_events``. The default ``--method mention`` is the
+product's own code, ``storyline.key_dates.key_dates`` (what ``storyline dates`` runs):
+every date becomes a ``DateMention`` (``date_mentions``), a date's score is the number
+of articles that mention it, ties go to the earlier date. The content signals of a later round
 (``content_scores``: ``salience``, ``dedup``, ``cluster``, ``snap``, ``ledepub``,
 ``snap-ledepub``) were measured on dev and its halves (docs/quality.md); none is the
 default. Two variants did not help on dev
 (docs/quality.md, "Timeline17"): ``--method event`` adds the articles in which an
 event trigger carries that date, and ``--method full`` demotes a date whose content
-repeats an already chosen date at most two days away. Summaries: per chosen date, the k sentences mentioning it
-that are closest to the TF-IDF centroid of all its sentences (each weighted by the number
-of articles that carry it), preferring
-sentences with an event trigger, de-duplicated. Two more signals, neither the default
+repeats an already chosen date at most two days away. Summaries, for every method, are
+``key_dates``' own: per chosen date, the k sentences mentioning it that are closest to the
+TF-IDF centroid of all its sentences (each weighted by the number of articles that carry
+it, word weights from the chosen dates' sentences), preferring sentences with an event
+trigger, de-duplicated. Two more signals, neither the default
 (docs/quality.md): ``--method refs`` adds log(1 + articles published at least REF_LAG days
 after the date that name it explicitly, "the April 20 explosion"), ``--method merged`` adds
 log(1 + articles reporting the best-supported single event dated that day: same PLOVER type
