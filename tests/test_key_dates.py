@@ -156,3 +156,21 @@ def test_cli_dates_between_two_sides_and_formats(db):
     bad = runner.invoke(app, ["dates", "--db", db, "--format", "xml"])
     assert bad.exit_code == 2
     assert runner.invoke(app, ["dates", "--db", db, "--entity", "Nobody Atall"]).exit_code == 1
+
+
+def test_a_russian_report_names_the_same_day_as_the_english_pages(tmp_path, examples):
+    """The Almaty talks' day, from an English page and a Russian one served in cp1251: one key day, two articles."""
+    import shutil
+
+    from test_stories_cli import RU_TALKS
+
+    db, pages = str(tmp_path / "s.db"), tmp_path / "pages"
+    shutil.copytree(examples, pages)
+    (pages / "ru_talks.txt").write_bytes(RU_TALKS.encode("cp1251"))
+    assert runner.invoke(app, ["ingest", str(pages), "--db", db]).exit_code == 0
+    result = runner.invoke(app, ["dates", "--db", db, "--between", "Armenia", "Azerbaijan", "--json"])
+    assert result.exit_code == 0, result.output
+    (talks,) = [d for d in json.loads(result.output) if d["date"].endswith("-05-10")]
+    assert talks["articles"] == 2
+    assert any("Алматы" in v["sentence"] for v in talks["evidence"])
+    assert any("Almaty" in v["sentence"] for v in talks["evidence"])
