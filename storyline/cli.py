@@ -488,7 +488,8 @@ def stories(
 
 @app.command("story")
 def story_cmd(story_id: int, db: str = DbOption, as_json: bool = JsonOption) -> None:
-    """One story: its articles in order, its entities, and its timeline."""
+    """One story: its articles in order, its entities, its timeline and its key days."""
+    from .key_dates import day_label, from_store
     from .timeline import date_label, timeline as build_timeline
 
     with _open(db) as store:
@@ -496,9 +497,11 @@ def story_cmd(story_id: int, db: str = DbOption, as_json: bool = JsonOption) -> 
         if row is None:
             err.print(f"no story {story_id} in {db}")
             raise typer.Exit(1)
-        events = build_timeline(store, article_ids=store.story_article_ids(story_id), limit=20)
+        ids = store.story_article_ids(story_id)
+        events = build_timeline(store, article_ids=ids, limit=20)
+        days = from_store(store, article_ids=ids, limit=10)
     if as_json:
-        return _print_json({**row, "timeline": [e.as_dict() for e in events]})
+        return _print_json({**row, "timeline": [e.as_dict() for e in events], "key_dates": [d.as_dict() for d in days]})
     out.print(f"[bold]{escape(row['label'])}[/bold]  {row['start'] or '?'} – {row['end'] or '?'}  "
               f"{row['articles']} articles")
     for a in row["article_list"]:
@@ -506,3 +509,7 @@ def story_cmd(story_id: int, db: str = DbOption, as_json: bool = JsonOption) -> 
     out.print("entities: " + ", ".join(f"{escape(e['name'])} ({e['articles']})" for e in row["entities"][:12]))
     for e in events:
         out.print(f"  {date_label(e)}  {e.type} ({e.mode})  {escape(e.summary)}")
+    if days:
+        out.print("key days:")
+    for d in days:
+        out.print(f"  {day_label(d.date, d.background)}  {d.articles} art.  {escape(' '.join(d.summary))}")

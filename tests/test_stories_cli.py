@@ -50,6 +50,10 @@ def test_story_timeline_and_missing_story(tmp_path, examples):
     md = runner.invoke(app, ["timeline", "--story", str(story_id), "--format", "md", "--db", db]).stdout
     assert md.startswith("# Timeline: ")
     assert runner.invoke(app, ["story", "999", "--db", db]).exit_code == 1
+    # the story's key days are those of `storyline dates --story`: Tokayev's visit and the Almaty talks among them
+    story = run("story", str(story_id), "--db", db)
+    assert story["key_dates"] == run("dates", "--story", str(story_id), "--db", db)
+    assert {d["date"][5:] for d in story["key_dates"]} >= {"04-15", "05-10"}
 
 
 RU_TALKS = """Министры иностранных дел Азербайджана и Армении проведут переговоры в Алматы
