@@ -61,7 +61,8 @@ from collections import Counter, defaultdict
 from dataclasses import replace
 from pathlib import Path
 
-from storyline.key_dates import MONTHS, DateMention, YEAR, cosine as cos, is_stamp, key_dates, tfidf
+from storyline.cluster import dot as cos
+from storyline.key_dates import MONTHS, DateMention, YEAR, is_stamp, key_dates, tfidf
 
 FEATURE_VERSION = "6"
 DATE_LINE = re.compile(r"^\d{4}-\d{2}-\d{2}$")

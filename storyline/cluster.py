@@ -316,7 +316,7 @@ def _top(vec: dict[str, float], n: int) -> list[tuple[str, float]]:
     return sorted(vec.items(), key=lambda kv: (-kv[1], kv[0]))[:n]
 
 
-def _unit(vec: dict[str, float], keep: int | None = None) -> dict[str, float]:
+def unit(vec: dict[str, float], keep: int | None = None) -> dict[str, float]:
     """``vec`` cut to its ``keep`` strongest entries and scaled to length 1."""
     if keep is not None and len(vec) > keep:
         vec = dict(_top(vec, keep))
@@ -324,7 +324,7 @@ def _unit(vec: dict[str, float], keep: int | None = None) -> dict[str, float]:
     return {k: w / norm for k, w in vec.items()} if norm > 0 else {}
 
 
-def _dot(a: dict[str, float], b: dict[str, float]) -> float:
+def dot(a: dict[str, float], b: dict[str, float]) -> float:
     if len(a) > len(b):
         a, b = b, a
     get = b.get
@@ -548,10 +548,10 @@ class StoryClusterer:
         for k, w in f.terms.items():
             if df.get(k, 0) >= min_df:
                 (bigrams if " " in k else words)[k] = w * self._idf(k)
-        vec = {"t": _unit(words, self.max_article_terms), "b": _unit(bigrams, self.max_article_terms // 2)}
+        vec = {"t": unit(words, self.max_article_terms), "b": unit(bigrams, self.max_article_terms // 2)}
         for p, part in _split_entities(f.entities).items():
-            vec[p] = _unit({k: w * self._idf(k) for k, w in part.items() if df.get(k, 0) >= entity_min_df})
-        vec["v"] = _unit({str(i): x for i, x in enumerate(f.embedding)}) if f.embedding else {}
+            vec[p] = unit({k: w * self._idf(k) for k, w in part.items() if df.get(k, 0) >= entity_min_df})
+        vec["v"] = unit({str(i): x for i, x in enumerate(f.embedding)}) if f.embedding else {}
         return vec
 
     def _count(self, f: ArticleFeatures) -> None:
@@ -593,7 +593,7 @@ class StoryClusterer:
     @staticmethod
     def _cos(a: dict[str, float], story: _Story, part: str) -> float:
         norm = story.norms.get(part, 0.0)
-        return _dot(a, story.parts[part]) / math.sqrt(norm) if norm > 0 else 0.0
+        return dot(a, story.parts[part]) / math.sqrt(norm) if norm > 0 else 0.0
 
     def _combine(self, cos: dict[str, float], gap_days: float) -> float:
         words = cos.get("t", 0.0)
@@ -730,7 +730,7 @@ class StoryClusterer:
         return story.id
 
     def _story_vector(self, story: _Story) -> dict:
-        return {p: _unit(story.parts[p], self.max_article_terms if p == "t" else None) for p in PARTS}
+        return {p: unit(story.parts[p], self.max_article_terms if p == "t" else None) for p in PARTS}
 
     def _ranked_neighbours(self, story: _Story, vec: dict | None = None) -> list[tuple[float, int]]:
         """(score, id) of the stories the index finds for ``story`` (``vec``: its vector, when at hand),
@@ -749,7 +749,7 @@ class StoryClusterer:
             # The larger story must cover the smaller one's countries (a fragment
             # about one country of a many-country story belongs to it).
             small, large = sorted((story, other), key=lambda s: (len(s.article_ids), s.id))
-            cos["c"] = self._coverage(_unit(small.parts["c"]), large.parts["c"])
+            cos["c"] = self._coverage(unit(small.parts["c"]), large.parts["c"])
         return self._combine(cos, _span_gap(story, other))
 
     def _absorb_fragments(self, host: _Story) -> int:

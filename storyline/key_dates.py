@@ -23,11 +23,14 @@ Timeline17's text files, and both get the same days and summaries.
 """
 from __future__ import annotations
 
+import datetime as dt
 import math
 import re
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
+
+from .cluster import dot, unit
 
 
 @dataclass(frozen=True)
@@ -118,42 +121,34 @@ def tokens(sentence: str, language: str | None = None) -> list[str]:
 
 
 def tfidf(toks: list[str], df: Counter, n_docs: int) -> dict[str, float]:
+    """A unit TF-IDF vector: sublinear term frequency times smoothed inverse document frequency."""
     tf = Counter(toks)
-    v = {w: (1 + math.log(c)) * math.log((n_docs + 1) / (df.get(w, 0) + 1)) for w, c in tf.items()}
-    norm = math.sqrt(sum(x * x for x in v.values())) or 1.0
-    return {w: x / norm for w, x in v.items()}
-
-
-def cosine(a: dict, b: dict) -> float:
-    if len(a) > len(b):
-        a, b = b, a
-    return sum(x * b.get(w, 0.0) for w, x in a.items())
+    return unit({w: (1 + math.log(c)) * math.log((n_docs + 1) / (df.get(w, 0) + 1)) for w, c in tf.items()})
 
 
 def summarise(sentences: dict[str, dict], k: int, df: Counter, n_docs: int) -> list[str]:
     """The ``k`` sentences closest to the centroid of a day's sentences.
 
-    ``sentences`` maps each sentence to ``{"articles": set, "event": bool, "language": str | None}``;
+    ``sentences`` maps each sentence to ``{"articles": set, "event": bool, "tokens": list}`` (``day_sentences``);
     a sentence carried by several articles weighs that much more in the centroid.
     """
     items = list(sentences.items())
     if not items or k <= 0:
         return []
-    vecs = [tfidf(tokens(s, info.get("language")), df, n_docs) for s, info in items]
+    vecs = [tfidf(info["tokens"], df, n_docs) for _, info in items]
     centre: Counter = Counter()
     for (_, info), v in zip(items, vecs):
         n = len(info["articles"]) or 1
         for w, x in v.items():
             centre[w] += x * n
-    norm = math.sqrt(sum(x * x for x in centre.values())) or 1.0
-    centre_v = {w: x / norm for w, x in centre.items()}
+    centre_v = unit(centre)
     order = sorted(range(len(items)),
-                   key=lambda i: -(cosine(vecs[i], centre_v) * (EVENT_PREFERENCE if items[i][1]["event"] else 1.0)))
+                   key=lambda i: -(dot(vecs[i], centre_v) * (EVENT_PREFERENCE if items[i][1]["event"] else 1.0)))
     out, out_vecs = [], []
     for i in order:
         if len(out) >= k:
             break
-        if any(cosine(vecs[i], v) > REPEAT for v in out_vecs):
+        if any(dot(vecs[i], v) > REPEAT for v in out_vecs):
             continue
         out.append(items[i][0])
         out_vecs.append(vecs[i])
@@ -161,8 +156,8 @@ def summarise(sentences: dict[str, dict], k: int, df: Counter, n_docs: int) -> l
 
 
 def day_sentences(mentions: list[DateMention], days: set[str]) -> dict[str, dict[str, dict]]:
-    """Per day, its candidate summary sentences with the articles that carry each and whether one holds an
-    event (a timestamp's line is a page's furniture, never a summary)."""
+    """Per day, its candidate summary sentences with the articles that carry each, whether one holds an
+    event, and their words (a timestamp's line is a page's furniture, never a summary)."""
     out: dict[str, dict[str, dict]] = {}
     lo, hi = SUMMARY_WORDS
     for m in mentions:
@@ -171,8 +166,10 @@ def day_sentences(mentions: list[DateMention], days: set[str]) -> dict[str, dict
         text = " ".join(m.sentence.split())
         if not lo <= len(text.split()) <= hi:
             continue
-        info = out.setdefault(m.day, {}).setdefault(text, {"articles": set(), "event": False,
-                                                           "language": m.language})
+        per_day = out.setdefault(m.day, {})
+        if text not in per_day:
+            per_day[text] = {"articles": set(), "event": False, "tokens": tokens(text, m.language)}
+        info = per_day[text]
         info["articles"].add(m.article)
         info["event"] = info["event"] or m.event is not None
     return out
@@ -183,9 +180,9 @@ def document_frequencies(sentences: dict[str, dict[str, dict]]) -> tuple[Counter
     df: Counter = Counter()
     n = 0
     for per_day in sentences.values():
-        for text, info in per_day.items():
+        for info in per_day.values():
             n += 1
-            df.update(set(tokens(text, info.get("language"))))
+            df.update(set(info["tokens"]))
     return df, n
 
 
@@ -255,8 +252,6 @@ BACKGROUND_DAYS = 365  # a day (or an event) over a year before the articles tha
 
 
 def _recalled(day: str, first_reported: str | None) -> bool:
-    import datetime as dt
-
     try:
         return (dt.date.fromisoformat(first_reported[:10]) - dt.date.fromisoformat(day)).days > BACKGROUND_DAYS
     except (TypeError, ValueError):  # no publication date, or a day without its year
