@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from . import date_store, dedupe, event_store
+from .key_dates import DateMention, is_stamp
 from .models import Article
 
 DEFAULT_DB = "storyline.db"
@@ -769,7 +770,7 @@ class Store:
     @staticmethod
     def _side(keys: list[str]) -> tuple[list[tuple[str, list]], list[tuple[str, list]]]:
         """For the source and for the target role, the alternative conditions that make an actor one of ``keys``."""
-        countries = [k.split(":", 1)[1] for k in keys if k.startswith("COUNTRY:")]
+        countries = _countries(keys)
         def cond(role: str) -> list[tuple[str, list]]:
             parts = [(f"e.{role}_key IN ({','.join('?' * len(keys))})", list(keys))]
             if countries:
@@ -811,7 +812,7 @@ class Store:
         with_, with_params = "", []
         if sides:
             every = [k for keys in sides for k in keys]
-            countries = [k.split(":", 1)[1] for k in every if k.startswith("COUNTRY:")]
+            countries = _countries(every)
             named = ("SELECT m.article_id, m.sentence, m.entity_key, m.country FROM mentions m"
                      " WHERE m.entity_key IN (SELECT value FROM json_each(?))")
             with_params.append(json.dumps(every))
@@ -821,8 +822,7 @@ class Store:
                 with_params.append(json.dumps(countries))
             with_ = f"WITH named AS MATERIALIZED ({named}) "
             if len(sides) > 1:  # an article that names every side
-                side = ("SELECT article_id FROM named WHERE entity_key IN (SELECT value FROM json_each(?))"
-                        " OR country IN (SELECT value FROM json_each(?))")
+                side = f"SELECT article_id FROM named WHERE {_NAMES_A_SIDE}"
                 where.append("t.article_id IN (" + " INTERSECT ".join([side] * len(sides)) + ")")
                 for keys in sides:
                     params += _keys_and_countries(keys)
@@ -830,8 +830,6 @@ class Store:
         return self._date_mention_rows(with_, with_params, where, params)
 
     def _date_mention_rows(self, with_: str, with_params: list, where: list[str], params: list) -> list:
-        from storyline.key_dates import DateMention, is_stamp
-
         sql = with_ + (
             "SELECT t.article_id, t.value, t.start - s.start AS t_start, t.\"end\" - s.start AS t_end,"
             " substr(a.text, s.start + 1, s.\"end\" - s.start) AS sentence, a.published, a.outlet, a.language,"
@@ -856,14 +854,14 @@ class Store:
         follows the days asked for, not every mention of a side."""
         where = ["t.value IN (SELECT value FROM json_each(?))", date_store.DAY_TIMEX]
         params: list = [json.dumps(list(days))]
-        names = "(m.entity_key IN (SELECT value FROM json_each(?)) OR m.country IN (SELECT value FROM json_each(?)))"
         for keys in sides or []:
             if len(sides) > 1:  # an article that names every side
-                where.append(f"EXISTS (SELECT 1 FROM mentions m WHERE m.article_id = t.article_id AND {names})")
+                where.append(f"EXISTS (SELECT 1 FROM mentions m WHERE m.article_id = t.article_id"
+                             f" AND {_NAMES_A_SIDE})")
                 params += _keys_and_countries(keys)
         if sides:
             where.append(f"EXISTS (SELECT 1 FROM mentions m WHERE m.article_id = t.article_id"
-                         f" AND m.sentence = t.sentence AND {names})")
+                         f" AND m.sentence = t.sentence AND {_NAMES_A_SIDE})")
             params += _keys_and_countries([k for keys in sides for k in keys])
         return self._date_mention_rows("", [], where, params)
 
@@ -962,9 +960,19 @@ def _article_row(row: sqlite3.Row) -> dict:
     return out
 
 
+# a mention (of ``mentions`` or of a row set with its columns) that names a side: one of its entity keys, or a
+# person or place of one of its countries; parameters from ``_keys_and_countries``
+_NAMES_A_SIDE = "(entity_key IN (SELECT value FROM json_each(?)) OR country IN (SELECT value FROM json_each(?)))"
+
+
+def _countries(keys: list[str]) -> list[str]:
+    """The country codes among entity keys (``COUNTRY:AZ`` → ``AZ``)."""
+    return [k.split(":", 1)[1] for k in keys if k.startswith("COUNTRY:")]
+
+
 def _keys_and_countries(keys: list[str]) -> list[str]:
     """A side's entity keys, and the codes of its countries (a country's people and places stand for it)."""
-    return [json.dumps(list(keys)), json.dumps([k.split(":", 1)[1] for k in keys if k.startswith("COUNTRY:")])]
+    return [json.dumps(list(keys)), json.dumps(_countries(keys))]
 
 
 def _containing(text: str) -> str:
