@@ -638,6 +638,13 @@ def store_info(path: Path) -> dict:
             "db_mb": round(sum(p.stat().st_size for p in path.parent.glob(path.name + "*")) / 2**20, 1)}
 
 
+def print_plans(title: str, plans: dict) -> None:
+    print(title)
+    for label, p in plans.items():
+        for x in p:
+            print(f"- {label}: {x['sql'][:90]}… → {'; '.join(x['plan'])}")
+
+
 def report_dates(results: list[dict], queries: dict, plans: dict) -> None:
     print("Key dates (`key_dates.from_store(store, sides=..., limit=30, sentences=1)`, name lookup included;"
           " the reference reads every date mention of the query, warm):")
@@ -654,10 +661,7 @@ def report_dates(results: list[dict], queries: dict, plans: dict) -> None:
                   f"| {fmt(q['warm_ms'])} ({fmt(q['warm_p95_ms'])}) | {fmt(q['warm_cpu_ms'])} "
                   f"| {q['same_as_reference']} | {fmt(q['reference_ms'])} | {tl} |")
     print()
-    print("Key-dates query plans (largest store):")
-    for label, p in plans.items():
-        for x in p:
-            print(f"- {label}: {x['sql'][:90]}… → {'; '.join(x['plan'])}")
+    print_plans("Key-dates query plans (largest store):", plans)
     print()
 
 
@@ -684,10 +688,7 @@ def report_timeline(results: list[dict], queries: dict, plans: dict) -> None:
             print(f"| {label} | {qb['rows'] / max(1, qa['rows']):.1f}x | {qb['cold_ms'] / qa['cold_ms']:.1f}x "
                   f"| {qb['warm_ms'] / qa['warm_ms']:.1f}x | {qb['warm_cpu_ms'] / qa['warm_cpu_ms']:.1f}x |")
         print()
-    print("Query plans (largest store):")
-    for label, p in plans.items():
-        for x in p:
-            print(f"- {label}: {x['sql'][:90]}… → {'; '.join(x['plan'])}")
+    print_plans("Query plans (largest store):", plans)
     for r in results:
         f = r["lookup_fallback"]
         print(f"- name lookup by substring {f['name']!r} (no alias), {r['size']:,} articles: {fmt(f['ms'])} ms, "
