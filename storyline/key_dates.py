@@ -244,18 +244,24 @@ def key_dates(mentions: list[DateMention], limit: int | None = 10, sentences: in
                            outlets=len({m.outlet for m in ms if m.outlet}),
                            summary=summarise(candidates.get(d, {}), sentences, df, n_docs),
                            events=[e for e, _ in events.most_common()], evidence=evidence,
-                           first_reported=first, background=_recalled(d, first)))
+                           first_reported=first, background=is_background(d, first)))
     return out
 
 
 BACKGROUND_DAYS = 365  # a day (or an event) over a year before the articles that name it is history they recall
 
 
-def _recalled(day: str, first_reported: str | None) -> bool:
-    try:
-        return (dt.date.fromisoformat(first_reported[:10]) - dt.date.fromisoformat(day)).days > BACKGROUND_DAYS
-    except (TypeError, ValueError):  # no publication date, or a day without its year
+def is_background(date: str | None, now: str | None) -> bool:
+    """Whether ``date`` (YYYY[-MM[-DD]]) lies over ``BACKGROUND_DAYS`` before ``now``, compared by month: history
+    an article recalls. False when either is unknown or has no year ("XXXX-04-15")."""
+    if not date or not now:
         return False
+    try:
+        then = dt.date(int(date[:4]), int(date[5:7] or 12) if len(date) >= 7 else 12, 1)
+        ref = dt.date(int(now[:4]), int(now[5:7]) if len(now) >= 7 else 1, 1)
+    except ValueError:
+        return False
+    return (ref - then).days > BACKGROUND_DAYS
 
 
 def from_store(store, article_ids: list[int] | None = None, sides: list[list[str]] | None = None,

@@ -18,7 +18,7 @@ from typing import Callable, Iterable, Iterator
 from .clean import clean
 from .dedupe import fingerprints
 from .describe import describe
-from .key_dates import BACKGROUND_DAYS  # an event over a year before its article is history it recalls
+from .key_dates import is_background
 from .models import Article, Failure, RawDocument
 from .read import DEFAULT_MAX_BYTES, read
 from .store import Store
@@ -273,7 +273,7 @@ def _event_row(event, analysis, keys: list[str | None], published: str | None) -
         event.source.text if event.source else None, source_key, event.source.country if event.source else None,
         event.target.text if event.target else None, target_key, event.target.country if event.target else None,
         event.place, date, end, precision, int(inferred), where,
-        int(where == "text" and _is_background(date, published or _latest_date(analysis))),
+        int(where == "text" and is_background(date, published or _latest_date(analysis))),
         round(event.confidence, 3), event.sentence_text, int(event.actors_inferred),
     )
 
@@ -294,19 +294,6 @@ def _latest_date(analysis) -> str | None:
     """The latest date an undated article mentions: the best stand-in for when it was written."""
     values = [t.value for t in analysis.timexes if t.value and t.value[:4].isdigit()]
     return max(values, default=None)
-
-
-def _is_background(date: str | None, now: str | None) -> bool:
-    import datetime as dt
-
-    if not date or not now:
-        return False
-    try:
-        then = dt.date(int(date[:4]), int(date[5:7] or 12) if len(date) >= 7 else 12, 1)
-        ref = dt.date(int(now[:4]), int(now[5:7]) if len(now) >= 7 else 1, 1)
-    except ValueError:
-        return False
-    return (ref - then).days > BACKGROUND_DAYS
 
 
 def _anchor(published: str | None):
