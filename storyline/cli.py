@@ -335,16 +335,14 @@ def timeline(
     """A dated timeline of the key events for an entity or a pair of entities, with sources."""
     from .timeline import timeline as build_timeline, to_html, to_markdown
 
-    if fmt not in ("table", "json", "csv", "md", "html"):
-        err.print(f"unknown --format {fmt!r}: use table, json, csv, md or html")
-        raise typer.Exit(2)
+    _check_format(fmt, ("table", "json", "csv", "md", "html"))
     names = list(between) if between else ([entity] if entity else [])
     with _open(db) as store:
         entries = build_timeline(store, actors=_actor_sides(store, names) if names else None,
                                  date_from=date_from, date_to=date_to,
                                  article_ids=store.story_article_ids(story) if story is not None else None,
                                  limit=limit or None, background=background)
-        label = store.story(story)["label"] if story is not None and store.story(story) else None
+        label = _story_label(store, story)
     fmt = "json" if as_json else fmt
     title = "Timeline: " + (label or " and ".join(names) or "all events")
     if fmt == "md":
@@ -381,15 +379,13 @@ def dates(
     """The key days: those the most articles name, each with the sentences that tell what happened."""
     from .key_dates import day_label, from_store, to_markdown
 
-    if fmt not in ("table", "json", "csv", "md"):
-        err.print(f"unknown --format {fmt!r}: use table, json, csv or md")
-        raise typer.Exit(2)
+    _check_format(fmt, ("table", "json", "csv", "md"))
     names = list(between) if between else ([entity] if entity else [])
     with _open(db) as store:
         found = from_store(store, article_ids=store.story_article_ids(story) if story is not None else None,
                            sides=_actor_sides(store, names) if names else None, date_from=date_from,
                            date_to=date_to, limit=limit or None, sentences=sentences)
-        label = store.story(story)["label"] if story is not None and store.story(story) else None
+        label = _story_label(store, story)
     fmt = "json" if as_json else fmt
     title = "Key dates: " + (label or " and ".join(names) or "all articles")
     if fmt == "json":
@@ -415,6 +411,17 @@ def dates(
             table.add_row(day_label(d.date, d.background), escape(" ".join(d.summary)), escape("\n".join(d.events[:3])),
                           f"{d.articles} art.\n{d.outlets} outl.")
         out.print(table)
+
+
+def _check_format(fmt: str, formats: tuple[str, ...]) -> None:
+    if fmt not in formats:
+        err.print(f"unknown --format {fmt!r}: use {', '.join(formats[:-1])} or {formats[-1]}")
+        raise typer.Exit(2)
+
+
+def _story_label(store: Store, story: int | None) -> str | None:
+    row = store.story(story) if story is not None else None
+    return row["label"] if row else None
 
 
 def _print_events(found, as_json: bool, title: str) -> None:
