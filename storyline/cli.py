@@ -338,11 +338,11 @@ def timeline(
     _check_format(fmt, ("table", "json", "csv", "md", "html"))
     names = list(between) if between else ([entity] if entity else [])
     with _open(db) as store:
+        label = _story_label(store, story)
         entries = build_timeline(store, actors=_actor_sides(store, names) if names else None,
                                  date_from=date_from, date_to=date_to,
                                  article_ids=store.story_article_ids(story) if story is not None else None,
                                  limit=limit or None, background=background)
-        label = _story_label(store, story)
     fmt = "json" if as_json else fmt
     title = "Timeline: " + (label or " and ".join(names) or "all events")
     if fmt == "md":
@@ -382,10 +382,10 @@ def dates(
     _check_format(fmt, ("table", "json", "csv", "md"))
     names = list(between) if between else ([entity] if entity else [])
     with _open(db) as store:
+        label = _story_label(store, story)
         found = from_store(store, article_ids=store.story_article_ids(story) if story is not None else None,
                            sides=_actor_sides(store, names) if names else None, date_from=date_from,
                            date_to=date_to, limit=limit or None, sentences=sentences)
-        label = _story_label(store, story)
     fmt = "json" if as_json else fmt
     title = "Key dates: " + (label or " and ".join(names) or "all articles")
     if fmt == "json":
@@ -420,8 +420,14 @@ def _check_format(fmt: str, formats: tuple[str, ...]) -> None:
 
 
 def _story_label(store: Store, story: int | None) -> str | None:
-    row = store.story(story) if story is not None else None
-    return row["label"] if row else None
+    """The label of ``--story N``; a story that is not there is an error, not an empty timeline."""
+    if story is None:
+        return None
+    row = store.story(story)
+    if row is None:
+        err.print(f"no story {story} in {store.path}")
+        raise typer.Exit(1)
+    return row["label"]
 
 
 def _print_events(found, as_json: bool, title: str) -> None:

@@ -156,6 +156,9 @@ def test_cli_dates_between_two_sides_and_formats(db):
     bad = runner.invoke(app, ["dates", "--db", db, "--format", "xml"])
     assert bad.exit_code == 2
     assert runner.invoke(app, ["dates", "--db", db, "--entity", "Nobody Atall"]).exit_code == 1
+    for verb in ("dates", "timeline"):  # a story that is not there is an error, not an empty list
+        missing = runner.invoke(app, [verb, "--db", db, "--story", "999"])
+        assert missing.exit_code == 1 and "no story 999" in missing.output
 
 
 def test_a_russian_report_names_the_same_day_as_the_english_pages(tmp_path, examples):
