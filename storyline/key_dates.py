@@ -120,13 +120,21 @@ def tokens(sentence: str, language: str | None = None) -> list[str]:
     return [w for w in WORD.findall(sentence.casefold()) if len(w) > 1 and w not in stop]
 
 
-def tfidf(toks: list[str], df: Counter, n_docs: int) -> dict[str, float]:
-    """A unit TF-IDF vector: sublinear term frequency times smoothed inverse document frequency."""
+def tfidf(toks: list[str], df: Counter, n_docs: int, idf: dict[str, float] | None = None) -> dict[str, float]:
+    """A unit TF-IDF vector: sublinear term frequency times smoothed inverse document frequency (``idf``, when
+    ``inverse_frequencies`` computed it once for many sentences)."""
     tf = Counter(toks)
-    return unit({w: (1 + math.log(c)) * math.log((n_docs + 1) / (df.get(w, 0) + 1)) for w, c in tf.items()})
+    if idf is None:
+        idf = inverse_frequencies(Counter({w: df.get(w, 0) for w in tf}), n_docs)
+    return unit({w: (1 + math.log(c)) * idf[w] for w, c in tf.items()})
 
 
-def summarise(sentences: dict[str, dict], k: int, df: Counter, n_docs: int) -> list[str]:
+def inverse_frequencies(df: Counter, n_docs: int) -> dict[str, float]:
+    return {w: math.log((n_docs + 1) / (c + 1)) for w, c in df.items()}
+
+
+def summarise(sentences: dict[str, dict], k: int, df: Counter, n_docs: int,
+              idf: dict[str, float] | None = None) -> list[str]:
     """The ``k`` sentences closest to the centroid of a day's sentences.
 
     ``sentences`` maps each sentence to ``{"articles": set, "event": bool, "tokens": list}`` (``day_sentences``);
@@ -135,7 +143,7 @@ def summarise(sentences: dict[str, dict], k: int, df: Counter, n_docs: int) -> l
     items = list(sentences.items())
     if not items or k <= 0:
         return []
-    vecs = [tfidf(info["tokens"], df, n_docs) for _, info in items]
+    vecs = [tfidf(info["tokens"], df, n_docs, idf) for _, info in items]
     centre: Counter = Counter()
     for (_, info), v in zip(items, vecs):
         n = len(info["articles"]) or 1
@@ -163,9 +171,10 @@ def day_sentences(mentions: list[DateMention], days: set[str]) -> dict[str, dict
     for m in mentions:
         if m.stamp or m.day not in days:
             continue
-        text = " ".join(m.sentence.split())
-        if not lo <= len(text.split()) <= hi:
+        words = m.sentence.split()
+        if not lo <= len(words) <= hi:
             continue
+        text = " ".join(words)
         per_day = out.setdefault(m.day, {})
         if text not in per_day:
             per_day[text] = {"articles": set(), "event": False, "tokens": tokens(text, m.language)}
@@ -224,6 +233,7 @@ def key_dates(mentions: list[DateMention], limit: int | None = 10, sentences: in
     # and the same whether all the mentions were read or only the chosen days' (``Store.date_mentions(days=)``)
     candidates = day_sentences(mentions, set(chosen))
     df, n_docs = document_frequencies(candidates)
+    idf = inverse_frequencies(df, n_docs)
     by_day: dict[str, list[DateMention]] = {}
     wanted = set(chosen)
     for m in mentions:
@@ -232,17 +242,19 @@ def key_dates(mentions: list[DateMention], limit: int | None = 10, sentences: in
     out = []
     for d in sorted(chosen):
         ms = by_day.get(d, [])
-        events = Counter(m.event for m in ms if m.event)
+        events: Counter = Counter()  # each sentence's event once, however often the sentence names the day
         seen, evidence = set(), []
         for m in sorted(ms, key=lambda m: (m.published or "", str(m.article))):
             if (m.article, m.sentence) not in seen:
                 seen.add((m.article, m.sentence))
+                if m.event:
+                    events[m.event] += 1
                 evidence.append({"article": m.article, "outlet": m.outlet, "published": m.published,
                                  "sentence": " ".join(m.sentence.split())})
         first = min((m.published for m in ms if m.published), default=None)
         out.append(KeyDate(date=d, articles=len(support.get(d, ())),
                            outlets=len({m.outlet for m in ms if m.outlet}),
-                           summary=summarise(candidates.get(d, {}), sentences, df, n_docs),
+                           summary=summarise(candidates.get(d, {}), sentences, df, n_docs, idf),
                            events=[e for e, _ in events.most_common()], evidence=evidence,
                            first_reported=first, background=is_background(d, first)))
     return out

@@ -271,6 +271,9 @@ MIGRATIONS: list = [  # SQL scripts, or functions of the connection
     # 10: days counted per entity, so an entity's key dates read their top days from an index
     # (storyline/date_store.py; "United States" had 84,577 date mentions at 100,000 articles)
     date_store.migrate,
+    # 11: the sentences that name a day, kept by day, so an entity's key days are summarised from one range
+    # each rather than from a few thousand article rows (storyline/date_store.py)
+    date_store.migrate_sentences,
 ]
 
 # How much a date source is trusted when copies disagree; higher wins.
@@ -398,6 +401,7 @@ class Store:
             " language = COALESCE(language, ?), cited_sources = ? WHERE id = ?",
             (d.title, d.outlet, copy.url, d.language, json.dumps(merged, ensure_ascii=False), article_id),
         )
+        date_store.refresh_article(self.conn, article_id)
         if row["outlet"] is None and d.outlet:  # the article's events gain an outlet: recount them
             event_store.index_events(self.conn, event_store.article_groups(self.conn, article_id))
 
@@ -522,7 +526,7 @@ class Store:
         (without the article id)."""
         events = list(events)
         stale = event_store.article_groups(self.conn, article_id)
-        date_store.apply(self.conn, date_store.article_pairs(self.conn, [article_id]), -1)
+        date_store.forget(self.conn, article_id)
         for table in ("sentences", "mentions", "roles", "quotes", "timexes", "events"):
             self.conn.execute(f"DELETE FROM {table} WHERE article_id = ?", (article_id,))
         self.conn.executemany(
@@ -560,7 +564,7 @@ class Store:
         )
         if stale or events:
             event_store.index_events(self.conn, stale)
-        date_store.apply(self.conn, date_store.article_pairs(self.conn, [article_id]), 1)
+        date_store.remember(self.conn, [article_id])
         self.conn.execute("INSERT OR REPLACE INTO analysed (article_id, version) VALUES (?, ?)", (article_id, version))
 
     def entities(self, type: str | None = None, limit: int | None = None) -> list[dict]:
@@ -787,7 +791,8 @@ class Store:
         """Every day the analysis resolved in a sentence, as ``storyline.key_dates.DateMention``s.
 
         ``sides`` (lists of entity keys, as for events) keeps the days named in a sentence that names one
-        of the sides, in an article that names every side; ``days`` keeps only these days. Each mention
+        of the sides, in an article that names every side; ``days`` keeps only these days, read from the dated
+        sentences kept by day (one mention per day and sentence, timestamps left out). Each mention
         carries the best event its sentence reports (not a hypothetical or negated one), if any.
         """
         if days is not None:
@@ -849,21 +854,18 @@ class Store:
                 for r in self.conn.execute(sql, with_params + params)]
 
     def _day_mentions(self, days: list[str], sides: list[list[str]] | None) -> list:
-        """``date_mentions`` of a few days (``key_dates.from_store``): the days' time expressions through their
-        index, each sentence checked for a side through the mentions' (article, sentence) index, so the cost
-        follows the days asked for, not every mention of a side."""
-        where = ["t.value IN (SELECT value FROM json_each(?))", date_store.DAY_TIMEX]
-        params: list = [json.dumps(list(days))]
-        for keys in sides or []:
-            if len(sides) > 1:  # an article that names every side
-                where.append(f"EXISTS (SELECT 1 FROM mentions m WHERE m.article_id = t.article_id"
-                             f" AND {_NAMES_A_SIDE})")
+        """``date_mentions`` of a few days (``key_dates.from_store``), from the dated sentences kept by day
+        (``storyline.date_store``), so the cost follows the days asked for, not every mention of a side.
+        Timestamps are left out here: they count for nothing in the key dates."""
+        every = [k for keys in sides or [] for k in keys]
+        articles_naming, params = None, []
+        if sides and len(sides) > 1:  # an article that names every side
+            articles_naming = " AND ".join(
+                [f"EXISTS (SELECT 1 FROM mentions m WHERE m.article_id = d.article_id AND {_NAMES_A_SIDE})"]
+                * len(sides))
+            for keys in sides:
                 params += _keys_and_countries(keys)
-        if sides:
-            where.append(f"EXISTS (SELECT 1 FROM mentions m WHERE m.article_id = t.article_id"
-                         f" AND m.sentence = t.sentence AND {_NAMES_A_SIDE})")
-            params += _keys_and_countries([k for keys in sides for k in keys])
-        return self._date_mention_rows("", [], where, params)
+        return date_store.day_mentions(self.conn, days, every or None, articles_naming, params)
 
     def top_days(self, actor: str, limit: int, date_from: str | None = None,
                  date_to: str | None = None) -> list[tuple[str, int]]:

@@ -99,15 +99,70 @@ def test_top_days_reads_the_index_in_key_dates_order(dated):
         assert "entity_days_rank" in plan and "TEMP B-TREE" not in plan
 
 
-def test_a_store_from_before_the_day_counts_is_migrated_with_its_articles_counted(dated, tmp_path):
+@pytest.mark.parametrize("version", [9, 10])
+def test_a_store_from_before_the_day_counts_is_migrated_with_its_articles_counted(dated, tmp_path, version):
     old = tmp_path / "old.db"
     with sqlite3.connect(dated) as src, sqlite3.connect(old) as dst:
         src.backup(dst)
+    with storyline.open(dated) as store:
+        rows = sentence_table(store)
     conn = sqlite3.connect(old)
-    for drop in ("TABLE entity_days", "INDEX mentions_sentence", "INDEX mentions_country"):
+    drops = ["TABLE day_sentences"] + (["TABLE entity_days", "INDEX mentions_sentence", "INDEX mentions_country"]
+                                       if version == 9 else [])
+    for drop in drops:
         conn.execute("DROP " + drop)
-    conn.execute("PRAGMA user_version = 9")
+    conn.execute(f"PRAGMA user_version = {version}")
     conn.commit()
     conn.close()
     with storyline.open(old) as store:
         assert stored(store) == from_scratch(store) and stored(store)
+        assert sentence_table(store) == rows and rows
+
+
+def sentence_table(store) -> list[tuple]:
+    return store.conn.execute("SELECT * FROM day_sentences ORDER BY day, article_id, sentence").fetchall()
+
+
+def test_dated_sentences_follow_an_articles_analysis_and_its_metadata(dated, tmp_path):
+    copy = tmp_path / "copy.db"
+    with sqlite3.connect(dated) as src, sqlite3.connect(copy) as dst:
+        src.backup(dst)
+    with storyline.open(copy) as store:
+        (article_id,) = store.conn.execute(
+            "SELECT article_id FROM day_sentences GROUP BY article_id ORDER BY COUNT(*) DESC LIMIT 1").fetchone()
+        before = sentence_table(store)
+        empty = SimpleNamespace(sentences=[], mentions=[], quotes=[], timexes=[])
+        with store.transaction():
+            store.save_analysis(article_id, 0, empty, [], [], [])
+        assert not store.conn.execute("SELECT 1 FROM day_sentences WHERE article_id = ?", (article_id,)).fetchall()
+        storyline.analyse_store(store)
+        assert sentence_table(store) == before
+        # a copy that brings the outlet the article lacked: its sentences carry it from then on
+        with store.transaction():
+            store.conn.execute("UPDATE articles SET outlet = NULL WHERE id = ?", (article_id,))
+            store.conn.execute("UPDATE day_sentences SET outlet = NULL WHERE article_id = ?", (article_id,))
+            copy_of = SimpleNamespace(description=SimpleNamespace(
+                published=SimpleNamespace(source="none", value=None, precision="unknown", inferred=False),
+                cited_sources=[], title=None, outlet="Copy Desk", language=None), url=None)
+            store._merge_metadata(article_id, copy_of)
+        outlets = {r[0] for r in store.conn.execute("SELECT outlet FROM day_sentences WHERE article_id = ?",
+                                                     (article_id,))}
+        assert outlets == {"Copy Desk"}
+
+
+def test_a_few_days_mentions_equal_every_mention_of_those_days(dated):
+    """``date_mentions(days=)`` reads the dated sentences kept by day: the same sentences, one per day and
+    sentence and without timestamps, as reading every mention, for one side or a pair."""
+    with storyline.open(dated) as store:
+        actors = sorted({a for a, _ in stored(store)})
+        queries = [[[a]] for a in actors[:6]] + [[["COUNTRY:AZ"], [b]] for b in actors[:6] if b != "COUNTRY:AZ"]
+        checked = 0
+        for sides in queries:
+            every = [m for m in store.date_mentions(sides=sides) if not m.stamp]
+            days = sorted({m.day for m in every})[:4]
+            want = {(m.article, m.day, m.sentence, m.event, m.outlet, m.published) for m in every if m.day in days}
+            got = store.date_mentions(sides=sides, days=days)
+            assert len(got) == len({(m.article, m.day, m.sentence) for m in got})
+            assert {(m.article, m.day, m.sentence, m.event, m.outlet, m.published) for m in got} == want, sides
+            checked += bool(want)
+        assert checked >= 6

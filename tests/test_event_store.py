@@ -92,6 +92,7 @@ def test_a_store_from_before_merged_events_is_migrated_with_its_mentions_merged(
     for statement in ("DROP TABLE event_group_actors", "DROP TABLE event_groups", "DROP INDEX events_group",
                       "ALTER TABLE events DROP COLUMN event_group", "ALTER TABLE events DROP COLUMN actors_inferred",
                       "DROP TABLE entity_days", "DROP INDEX mentions_sentence", "DROP INDEX mentions_country",
+                      "DROP TABLE day_sentences",
                       "PRAGMA user_version = 6"):
         conn.execute(statement)
     conn.commit()
