@@ -54,7 +54,7 @@ CREATE TABLE day_sentences (
     text TEXT NOT NULL,
     PRIMARY KEY (day, article_id, sentence)
 ) WITHOUT ROWID;
-CREATE INDEX day_sentences_article ON day_sentences(article_id);
+CREATE INDEX day_sentences_article ON day_sentences(article_id, actors);
 """
 
 # a day-precision date, its year possibly unknown ("XXXX-04-15"), as ``Store.date_mentions`` reads them
@@ -176,20 +176,38 @@ def top_days(conn: sqlite3.Connection, actor: str, limit: int, date_from: str | 
     return sorted((tuple(r) for r in rows), key=lambda r: (-r[1], r[0]))[:limit]
 
 
-def day_mentions(conn: sqlite3.Connection, days: list[str], actors: list[str] | None = None,
-                 articles_naming: str | None = None, params: list | None = None) -> list[DateMention]:
-    """The sentences naming these days (one range of ``day_sentences`` each) as ``DateMention``s; with ``actors``,
-    those naming one of them; ``articles_naming``, an SQL condition on ``d.article_id`` with its ``params``."""
-    sql = ("SELECT d.day, d.article_id, d.event, d.published, d.outlet, d.language, d.text FROM day_sentences d"
-           " WHERE d.day IN (SELECT value FROM json_each(?))")
-    args: list = [json.dumps(list(days))]
+def day_mentions(conn: sqlite3.Connection, days: list[str] | None = None, actors: list[str] | None = None,
+                 articles: tuple[str, list] | None = None, date_from: str | None = None,
+                 date_to: str | None = None) -> list[DateMention]:
+    """The stored sentences that name a day, as ``DateMention``s (one per day and sentence, no timestamp).
+
+    ``days``: only these days, one range of the table each; ``actors``: sentences that name one of these keys
+    (``COUNTRY:xx`` for a country, its people and places included); ``articles``: an SQL query of article ids,
+    with its parameters; ``date_from``..``date_to``: a window, inclusive (a partial ``date_to`` takes its days).
+    """
+    where, args = [], []
+    if days is not None:
+        where.append("day IN (SELECT value FROM json_each(?))")
+        args.append(json.dumps(list(days)))
+    if date_from:
+        where.append("day >= ?")
+        args.append(date_from)
+    if date_to:
+        where.append("day <= ?")
+        args.append(date_to + "~")  # "~" sorts after any digit
     if actors:
-        sql += " AND EXISTS (SELECT 1 FROM json_each(?) k WHERE instr(d.actors, char(9) || k.value || char(9)))"
+        where.append("EXISTS (SELECT 1 FROM json_each(?) k WHERE instr(actors, char(9) || k.value || char(9)))")
         args.append(json.dumps(list(actors)))
-    if articles_naming:
-        sql += " AND " + articles_naming
-        args += params or []
-    rows = conn.execute(sql + " ORDER BY d.article_id, d.sentence", args).fetchall()
+    if articles is not None:
+        where.append(f"article_id IN ({articles[0]})")
+        args += articles[1]
+    condition = " AND ".join(where) or "1"
+    if articles is not None and days is None:
+        # the keys of the rows from the article index, which holds the actors too, then the rows in key order:
+        # one pass along the table instead of a read at a random place for every sentence of every article
+        condition = f"(day, article_id, sentence) IN (SELECT day, article_id, sentence FROM day_sentences WHERE {condition})"
+    rows = conn.execute("SELECT day, article_id, event, published, outlet, language, text FROM day_sentences"
+                        f" WHERE {condition} ORDER BY article_id, sentence", args).fetchall()
     names = _names(conn, {k for r in rows if r[2] for k in _event_keys(r[2])})
     return [DateMention(article=article_id, day=day, sentence=text, published=(published or "")[:10] or None,
                         outlet=outlet, event=_event_label(event, names) if event else None, language=language)

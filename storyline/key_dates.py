@@ -18,7 +18,7 @@ one measured on Timeline17 (``benchmarks/tls_t17.py``, docs/quality.md):
    repeats skipped.
 
 Everything here is a plain function of plain data: the store's
-``Store.date_mentions`` gives the mentions, the benchmark builds them from
+``Store.dated_sentences`` gives the mentions, the benchmark builds them from
 Timeline17's text files, and both get the same days and summaries.
 """
 from __future__ import annotations
@@ -230,7 +230,7 @@ def key_dates(mentions: list[DateMention], limit: int | None = 10, sentences: in
     support = day_support(mentions, date_from, date_to)
     chosen = list(days) if days is not None else select_days(support, limit)
     # word weights come from the chosen days' sentences alone: what sets one key day apart from the others,
-    # and the same whether all the mentions were read or only the chosen days' (``Store.date_mentions(days=)``)
+    # and the same whether all the mentions were read or only the chosen days' (``Store.dated_sentences(days=)``)
     candidates = day_sentences(mentions, set(chosen))
     df, n_docs = document_frequencies(candidates)
     idf = inverse_frequencies(df, n_docs)
@@ -279,15 +279,16 @@ def is_background(date: str | None, now: str | None) -> bool:
 def from_store(store, article_ids: list[int] | None = None, sides: list[list[str]] | None = None,
                date_from: str | None = None, date_to: str | None = None, limit: int | None = 10,
                sentences: int = 1) -> list[KeyDate]:
-    """``key_dates(store.date_mentions(...), limit, sentences)``, without reading every mention when it can.
+    """``key_dates(store.date_mentions(...), limit, sentences)``, from the sentences kept by day.
 
     One entity's key dates (one side of one key, no article filter, a limit) take its best days from the
-    counts kept when articles are stored (``storyline.date_store``) and read only those days' mentions: the
-    cost follows the days asked for, not the entity's mentions. Anything else reads every mention asked for.
+    counts kept when articles are stored (``storyline.date_store``) and read only those days' sentences: the
+    cost follows the days asked for, not the entity's mentions. Anything else reads the sentences of the
+    articles asked for (a story's, or those that name every side).
     """
     if limit and article_ids is None and sides and len(sides) == 1 and len(sides[0]) == 1:
         days = [d for d, _ in store.top_days(sides[0][0], limit, date_from, date_to)]
-        return key_dates(store.date_mentions(sides=sides, days=days) if days else [], days=days,
+        return key_dates(store.dated_sentences(sides=sides, days=days) if days else [], days=days,
                          sentences=sentences)
-    return key_dates(store.date_mentions(article_ids=article_ids, sides=sides, date_from=date_from,
-                                         date_to=date_to), limit, sentences)
+    return key_dates(store.dated_sentences(article_ids=article_ids, sides=sides, date_from=date_from,
+                                           date_to=date_to), limit, sentences)

@@ -786,17 +786,14 @@ class Store:
     # --- key dates -------------------------------------------------------------
 
     def date_mentions(self, article_ids: list[int] | None = None, sides: list[list[str]] | None = None,
-                      date_from: str | None = None, date_to: str | None = None,
-                      days: list[str] | None = None) -> list:
+                      date_from: str | None = None, date_to: str | None = None) -> list:
         """Every day the analysis resolved in a sentence, as ``storyline.key_dates.DateMention``s.
 
         ``sides`` (lists of entity keys, as for events) keeps the days named in a sentence that names one
-        of the sides, in an article that names every side; ``days`` keeps only these days, read from the dated
-        sentences kept by day (one mention per day and sentence, timestamps left out). Each mention
-        carries the best event its sentence reports (not a hypothetical or negated one), if any.
+        of the sides, in an article that names every side. Each mention carries the best event its sentence
+        reports (not a hypothetical or negated one), if any. Read from the analysis tables, with every time
+        expression and its timestamps; ``dated_sentences`` gives what the key dates need of it, faster.
         """
-        if days is not None:
-            return self._day_mentions(days, sides)
         # a day whose year the text left open ("April 15" on an undated page) is kept: XXXX-04-15
         where = [date_store.DAY_TIMEX]
         params: list = []
@@ -853,19 +850,26 @@ class Store:
                             language=r["language"])
                 for r in self.conn.execute(sql, with_params + params)]
 
-    def _day_mentions(self, days: list[str], sides: list[list[str]] | None) -> list:
-        """``date_mentions`` of a few days (``key_dates.from_store``), from the dated sentences kept by day
-        (``storyline.date_store``), so the cost follows the days asked for, not every mention of a side.
-        Timestamps are left out here: they count for nothing in the key dates."""
-        every = [k for keys in sides or [] for k in keys]
-        articles_naming, params = None, []
-        if sides and len(sides) > 1:  # an article that names every side
-            articles_naming = " AND ".join(
-                [f"EXISTS (SELECT 1 FROM mentions m WHERE m.article_id = d.article_id AND {_NAMES_A_SIDE})"]
-                * len(sides))
+    def dated_sentences(self, article_ids: list[int] | None = None, sides: list[list[str]] | None = None,
+                        date_from: str | None = None, date_to: str | None = None,
+                        days: list[str] | None = None) -> list:
+        """``date_mentions``' mentions with the same arguments, one per day and sentence and without timestamps,
+        read from the sentences kept by day (``storyline.date_store``): ``days`` reads one range per day, and
+        an article filter or the articles that name every side read through the article index."""
+        queries, params = [], []
+        if article_ids is not None:
+            queries.append("SELECT value FROM json_each(?)")
+            params.append(json.dumps(list(article_ids)))
+        if sides and (days is None or len(sides) > 1):  # the articles that name every side
             for keys in sides:
+                # each side in its own subquery: compound SELECTs group left to right (A UNION B INTERSECT C)
+                queries.append("SELECT article_id FROM (SELECT article_id FROM mentions WHERE entity_key IN"
+                               " (SELECT value FROM json_each(?)) UNION SELECT article_id FROM mentions"
+                               " WHERE country IN (SELECT value FROM json_each(?)))")
                 params += _keys_and_countries(keys)
-        return date_store.day_mentions(self.conn, days, every or None, articles_naming, params)
+        articles = (" INTERSECT ".join(queries), params) if queries else None
+        every = [k for keys in sides or [] for k in keys]
+        return date_store.day_mentions(self.conn, days, every or None, articles, date_from, date_to)
 
     def top_days(self, actor: str, limit: int, date_from: str | None = None,
                  date_to: str | None = None) -> list[tuple[str, int]]:

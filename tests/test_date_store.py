@@ -150,19 +150,39 @@ def test_dated_sentences_follow_an_articles_analysis_and_its_metadata(dated, tmp
         assert outlets == {"Copy Desk"}
 
 
-def test_a_few_days_mentions_equal_every_mention_of_those_days(dated):
-    """``date_mentions(days=)`` reads the dated sentences kept by day: the same sentences, one per day and
-    sentence and without timestamps, as reading every mention, for one side or a pair."""
+def test_the_sentences_kept_by_day_equal_every_mention_read_from_the_analysis(dated):
+    """``dated_sentences`` (what the key dates read) gives ``date_mentions``' sentences, one per day and sentence
+    and without timestamps, for one side, a pair, a story's articles, a window, and a few days."""
+    def seen(mentions):
+        return {(m.article, m.day, " ".join(m.sentence.split()), m.event, m.outlet, m.published, m.language)
+                for m in mentions if not m.stamp}
+
     with storyline.open(dated) as store:
         actors = sorted({a for a, _ in stored(store)})
-        queries = [[[a]] for a in actors[:6]] + [[["COUNTRY:AZ"], [b]] for b in actors[:6] if b != "COUNTRY:AZ"]
+        some = [r[0] for r in store.conn.execute("SELECT id FROM articles ORDER BY id LIMIT 7")]
+        queries = ([dict(sides=[[a]]) for a in actors[:6]]
+                   + [dict(sides=[["COUNTRY:AZ"], [b]]) for b in actors[:6] if b != "COUNTRY:AZ"]
+                   + [dict(article_ids=some), dict(article_ids=some, sides=[actors[:2]]),
+                      dict(sides=[["COUNTRY:AZ"]], date_from="2024-05-02", date_to="2024-05"), {}])
         checked = 0
-        for sides in queries:
-            every = [m for m in store.date_mentions(sides=sides) if not m.stamp]
-            days = sorted({m.day for m in every})[:4]
-            want = {(m.article, m.day, m.sentence, m.event, m.outlet, m.published) for m in every if m.day in days}
-            got = store.date_mentions(sides=sides, days=days)
+        for query in queries:
+            want = seen(store.date_mentions(**query))
+            got = store.dated_sentences(**query)
             assert len(got) == len({(m.article, m.day, m.sentence) for m in got})
-            assert {(m.article, m.day, m.sentence, m.event, m.outlet, m.published) for m in got} == want, sides
+            assert seen(got) == want, query
+            days = sorted({m.day for m in got})[:4]
+            assert seen(store.dated_sentences(**query, days=days)) == {w for w in want if w[1] in days}, query
             checked += bool(want)
-        assert checked >= 6
+        assert checked >= 10
+
+
+def test_a_pairs_and_a_storys_key_dates_equal_those_from_every_mention(dated):
+    with storyline.open(dated) as store:
+        some = [r[0] for r in store.conn.execute("SELECT id FROM articles ORDER BY id DESC LIMIT 12")]
+        queries = [dict(sides=[["COUNTRY:AZ"], ["COUNTRY:AM"]]), dict(sides=[["COUNTRY:AZ", "COUNTRY:KZ"]]),
+                   dict(article_ids=some), dict(sides=[["COUNTRY:AM"]], limit=None)]
+        for query in queries:
+            limit = query.pop("limit", 5)
+            fast = from_store(store, limit=limit, sentences=2, **query)
+            slow = key_dates(store.date_mentions(**query), limit=limit, sentences=2)
+            assert fast and [d.as_dict() for d in fast] == [d.as_dict() for d in slow], query
