@@ -41,8 +41,12 @@ The key dates of the same entities and pairs are timed the same way, cold and
 warm: what ``storyline dates --entity X --limit 30`` (``--between A B``) runs,
 ``Store.find_entities`` for each name, then ``key_dates.from_store(store,
 sides=..., limit=30, sentences=1)``: one entity's best days from the counts kept
-per entity and day (``storyline.date_store``), then only those days' mentions;
-a pair reads all its mentions. Each answer is checked against reading every
+per entity and day (``storyline.date_store``), then only those days' stored
+sentences, one range of ``day_sentences`` per day; a pair reads the stored
+sentences of the articles that name both sides. The copied rows' dated sentences
+and day counts are made from scratch (``date_store.recount_all``, timed as
+``day_count_seconds``), and ``date_upkeep`` times keeping them as articles are
+saved. Each answer is checked against reading every
 mention (``key_dates(Store.date_mentions(sides=...))``, timed as the reference),
 with the number of date mentions read and the plans of its statements. The copies' time
 expressions have their values shifted like the events' dates (a day whose
@@ -395,6 +399,28 @@ def upkeep(path: Path, n: int = 200, seed: int = 1) -> dict:
             "cpu_ms_per_article": cpu * 1000 / len(chosen), "counts_unchanged": same}
 
 
+def date_upkeep(path: Path, n: int = 200, seed: int = 1) -> dict:
+    """What keeping the dated sentences and the day counts costs when articles are saved: ``n`` random articles'
+    rows taken away and stored again from their analysis, one at a time, as ``Store.save_analysis`` does;
+    rolled back afterwards. Both tables must come out as they were."""
+    with Store(path) as store:
+        ids = [r[0] for r in store.conn.execute("SELECT DISTINCT article_id FROM day_sentences")]
+        chosen = random.Random(seed).sample(ids, min(n, len(ids)))
+        check = ("SELECT (SELECT COUNT(*) || ' ' || SUM(articles) FROM entity_days),"
+                 " (SELECT COUNT(*) || ' ' || SUM(length(text) + length(actors)) FROM day_sentences)")
+        before = store.conn.execute(check).fetchone()
+        store.conn.execute("BEGIN")
+        wall, cpu = time.perf_counter(), time.process_time()
+        for article_id in chosen:
+            date_store.forget(store.conn, article_id)
+            date_store.remember(store.conn, [article_id])
+        wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+        same = store.conn.execute(check).fetchone() == before
+        store.conn.execute("ROLLBACK")
+    return {"articles": len(chosen), "ms_per_article": wall * 1000 / len(chosen),
+            "cpu_ms_per_article": cpu * 1000 / len(chosen), "tables_unchanged": same}
+
+
 def cli_run(path: Path, names: list[str]) -> dict:
     """One end-to-end ``storyline timeline`` in a subprocess, for reference; also checks it agrees with the API."""
     exe = Path(sys.executable).with_name("storyline")
@@ -591,6 +617,8 @@ def main() -> None:
                 row["lookup_fallback"] = lookup_plan(path, queries["frequent entity"][0][:-1])
                 row["upkeep"] = upkeep(path)
                 print(f"  upkeep: {json.dumps(row['upkeep'])}", file=sys.stderr)
+            row["date_upkeep"] = date_upkeep(path)
+            print(f"  dated sentences and day counts upkeep: {json.dumps(row['date_upkeep'])}", file=sys.stderr)
             results.append(row)
             if not args.keep:
                 for p in work.glob(path.name + "*"):
@@ -700,6 +728,12 @@ def report_timeline(results: list[dict], queries: dict, plans: dict) -> None:
         print(f"- {r['size']:,} articles: {u['articles']} articles, {u['mentions']} mentions: "
               f"{u['ms_per_article']:.2f} ms per article ({u['cpu_ms_per_article']:.2f} CPU), "
               f"counts unchanged: {u['counts_unchanged']}")
+    print()
+    print("Keeping the dated sentences and day counts when articles are saved (`date_upkeep`, rolled back):")
+    for r in results:
+        u = r["date_upkeep"]
+        print(f"- {r['size']:,} articles: {u['articles']} articles: {u['ms_per_article']:.2f} ms per article "
+              f"({u['cpu_ms_per_article']:.2f} CPU), tables unchanged: {u['tables_unchanged']}")
     print()
 
 

@@ -373,13 +373,13 @@ def dates(
     date_to: Optional[str] = typer.Option(None, "--to", help="Up to this date."),
     limit: int = typer.Option(10, help="At most this many days (0 = all)."),
     sentences: int = typer.Option(1, help="Summary sentences per day."),
-    fmt: str = typer.Option("table", "--format", help="table, json, csv or md."),
+    fmt: str = typer.Option("table", "--format", help="table, json, csv, md or html."),
     as_json: bool = JsonOption,
 ) -> None:
     """The key days: those the most articles name, each with the sentences that tell what happened."""
-    from .key_dates import day_label, from_store, to_markdown
+    from .key_dates import day_label, from_store, to_html, to_markdown
 
-    _check_format(fmt, ("table", "json", "csv", "md"))
+    _check_format(fmt, ("table", "json", "csv", "md", "html"))
     names = list(between) if between else ([entity] if entity else [])
     with _open(db) as store:
         label = _story_label(store, story)
@@ -392,6 +392,8 @@ def dates(
         return _print_json([d.as_dict() for d in found])
     if fmt == "md":
         sys.stdout.write(to_markdown(found, title) + "\n")
+    elif fmt == "html":
+        sys.stdout.write(to_html(found, title) + "\n")
     elif fmt == "csv":
         import csv
 

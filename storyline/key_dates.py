@@ -220,6 +220,19 @@ def to_markdown(dates: list[KeyDate], title: str) -> str:
     return "\n".join(lines)
 
 
+def to_html(dates: list[KeyDate], title: str) -> str:
+    """One self-contained page, as ``timeline.to_html``: each day with its counts, events, summary and evidence."""
+    from .timeline import html_entry, html_page  # the timeline imports this module
+
+    return html_page(title, [html_entry(
+        day_label(d.date, d.background),
+        " · ".join(filter(None, (f"{d.articles} article(s), {d.outlets} outlet(s)",
+                                 f"first reported {d.first_reported}" if d.first_reported else "",
+                                 "; ".join(d.events[:3])))),
+        d.summary, [(v["outlet"], v["published"], v["article"], v["sentence"]) for v in d.evidence])
+        for d in dates])
+
+
 def key_dates(mentions: list[DateMention], limit: int | None = 10, sentences: int = 1,
               date_from: str | None = None, date_to: str | None = None,
               days: list[str] | None = None) -> list[KeyDate]:

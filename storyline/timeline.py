@@ -218,24 +218,37 @@ HTML_STYLE = ("body{font:16px/1.5 system-ui,sans-serif;max-width:52rem;margin:2r
 
 def to_html(events: list[Event], title: str) -> str:
     """One self-contained page: each entry with its date, type, actors, place, counts, summary and evidence."""
-    from html import escape
-
-    parts = [f"<!doctype html><html><head><meta charset='utf-8'><title>{escape(title)}</title>"
-             f"<style>{HTML_STYLE}</style></head><body><h1>{escape(title)}</h1>"]
+    entries = []
     for e in events:
         actors = " → ".join(filter(None, (e.source, e.target)))
         actors += " (actors from the sentence before)" if actors and e.actors_inferred else ""
         meta = " · ".join(filter(None, (actors, e.place, f"{e.articles} article(s), {e.outlets} outlet(s)",
                                         "background" if e.background else "")))
-        evidence = "".join(
-            f"<li>{escape(v.outlet or 'unknown outlet')}, {escape(v.published or 'undated')}, article"
-            f" {v.article_id}: {escape(' '.join(v.sentence_text.split()))}</li>" for v in e.evidence)
-        parts.append(f"<article><h2>{escape(date_label(e))} — {escape(e.type)} ({escape(e.mode)})</h2>"
-                     f"<div class='meta'>{escape(meta)}</div><blockquote>{escape(e.summary.strip())}</blockquote>"
-                     f"<details><summary>Evidence ({len(e.evidence)})</summary><ul>{evidence}</ul></details>"
-                     "</article>")
-    parts.append("</body></html>")
-    return "\n".join(parts)
+        evidence = [(v.outlet, v.published, v.article_id, v.sentence_text) for v in e.evidence]
+        entries.append(html_entry(f"{date_label(e)} — {e.type} ({e.mode})", meta, [e.summary], evidence))
+    return html_page(title, entries)
+
+
+def html_page(title: str, entries: list[str]) -> str:
+    """A self-contained page of ``html_entry``s (the timeline's and the key dates')."""
+    from html import escape
+
+    return "\n".join([f"<!doctype html><html><head><meta charset='utf-8'><title>{escape(title)}</title>"
+                      f"<style>{HTML_STYLE}</style></head><body><h1>{escape(title)}</h1>", *entries,
+                      "</body></html>"])
+
+
+def html_entry(heading: str, meta: str, summary: list[str], evidence: list[tuple]) -> str:
+    """One entry: a heading, a line of counts, the summary sentences, and the evidence folded away, each
+    ``(outlet, published, article id, sentence)``; everything the pages said is escaped."""
+    from html import escape
+
+    quotes = "".join(f"<blockquote>{escape(' '.join(s.split()))}</blockquote>" for s in summary)
+    items = "".join(f"<li>{escape(outlet or 'unknown outlet')}, {escape(published or 'undated')}, article"
+                    f" {article}: {escape(' '.join(sentence.split()))}</li>"
+                    for outlet, published, article, sentence in evidence)
+    return (f"<article><h2>{escape(heading)}</h2><div class='meta'>{escape(meta)}</div>{quotes}"
+            f"<details><summary>Evidence ({len(evidence)})</summary><ul>{items}</ul></details></article>")
 
 
 def date_label(e: Event) -> str:

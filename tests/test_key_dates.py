@@ -153,6 +153,9 @@ def test_cli_dates_between_two_sides_and_formats(db):
     assert any(r["date"].endswith("-05-10") and "Almaty" in r["summary"] for r in rows)
     md = runner.invoke(app, ["dates", "--db", db, "--format", "md", "--limit", "2"])
     assert md.exit_code == 0 and md.output.startswith("# Key dates") and md.output.count("\n## ") == 2
+    page = runner.invoke(app, ["dates", "--db", db, "--between", "Armenia", "Azerbaijan", "--format", "html"])
+    assert page.exit_code == 0 and page.output.startswith("<!doctype html>")
+    assert page.output.count("<article>") == len(rows) and "Almaty" in page.output and "Evidence (" in page.output
     bad = runner.invoke(app, ["dates", "--db", db, "--format", "xml"])
     assert bad.exit_code == 2
     assert runner.invoke(app, ["dates", "--db", db, "--entity", "Nobody Atall"]).exit_code == 1
@@ -177,3 +180,14 @@ def test_a_russian_report_names_the_same_day_as_the_english_pages(tmp_path, exam
     assert talks["articles"] == 2
     assert any("Алматы" in v["sentence"] for v in talks["evidence"])
     assert any("Almaty" in v["sentence"] for v in talks["evidence"])
+
+
+def test_the_html_page_escapes_what_the_pages_say():
+    from storyline.key_dates import KeyDate, to_html
+
+    said = '<script>alert("x")</script> & "quotes"'
+    day = KeyDate("2024-05-10", 1, 1, [said], events=["CONSULT <b>"],
+                  evidence=[{"article": 1, "outlet": "out<let>", "published": None, "sentence": said}])
+    page = to_html([day], "Key <i>")
+    assert "<script>" not in page and "<b>" not in page and "<i>" not in page and "&lt;script&gt;" in page
+    assert page.count("<article>") == 1 and "undated" in page
