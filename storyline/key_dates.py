@@ -126,7 +126,7 @@ def tfidf(toks: list[str], df: Counter, n_docs: int, idf: dict[str, float] | Non
     tf = Counter(toks)
     if idf is None:
         idf = inverse_frequencies(Counter({w: df.get(w, 0) for w in tf}), n_docs)
-    return unit({w: (1 + math.log(c)) * idf[w] for w, c in tf.items()})
+    return unit({w: (1 + math.log(c)) * idf[w] if c > 1 else idf[w] for w, c in tf.items()})
 
 
 def inverse_frequencies(df: Counter, n_docs: int) -> dict[str, float]:
@@ -144,11 +144,11 @@ def summarise(sentences: dict[str, dict], k: int, df: Counter, n_docs: int,
     if not items or k <= 0:
         return []
     vecs = [tfidf(info["tokens"], df, n_docs, idf) for _, info in items]
-    centre: Counter = Counter()
+    centre: dict[str, float] = {}
     for (_, info), v in zip(items, vecs):
         n = len(info["articles"]) or 1
         for w, x in v.items():
-            centre[w] += x * n
+            centre[w] = centre.get(w, 0.0) + x * n
     centre_v = unit(centre)
     order = sorted(range(len(items)),
                    key=lambda i: -(dot(vecs[i], centre_v) * (EVENT_PREFERENCE if items[i][1]["event"] else 1.0)))
