@@ -377,7 +377,7 @@ def dates(
     as_json: bool = JsonOption,
 ) -> None:
     """The key days: those the most articles name, each with the sentences that tell what happened."""
-    from .key_dates import day_label, from_store, to_html, to_markdown
+    from .key_dates import from_store, to_html, to_markdown
 
     _check_format(fmt, ("table", "json", "csv", "md", "html"))
     names = list(between) if between else ([entity] if entity else [])
@@ -398,10 +398,10 @@ def dates(
         import csv
 
         writer = csv.writer(sys.stdout)
-        writer.writerow(["date", "articles", "outlets", "first_reported", "background", "summary", "events",
+        writer.writerow(["date", "articles", "outlets", "first_reported", "background", "announced", "summary", "events",
                          "article_ids"])
         for d in found:
-            writer.writerow([d.date, d.articles, d.outlets, d.first_reported or "", d.background,
+            writer.writerow([d.date, d.articles, d.outlets, d.first_reported or "", d.background, d.announced,
                              " ".join(d.summary), "; ".join(d.events),
                              " ".join(str(v["article"]) for v in d.evidence)])
     else:
@@ -410,7 +410,7 @@ def dates(
             column.ratio = ratio
         table.columns[3].min_width = 8
         for d in found:
-            table.add_row(day_label(d.date, d.background), escape(" ".join(d.summary)), escape("\n".join(d.events[:3])),
+            table.add_row(d.label(), escape(" ".join(d.summary)), escape("\n".join(d.events[:3])),
                           f"{d.articles} art.\n{d.outlets} outl.")
         out.print(table)
 
@@ -504,7 +504,7 @@ def stories(
 @app.command("story")
 def story_cmd(story_id: int, db: str = DbOption, as_json: bool = JsonOption) -> None:
     """One story: its articles in order, its entities, its timeline and its key days."""
-    from .key_dates import day_label, from_store
+    from .key_dates import from_store
     from .timeline import date_label, timeline as build_timeline
 
     with _open(db) as store:
@@ -527,4 +527,4 @@ def story_cmd(story_id: int, db: str = DbOption, as_json: bool = JsonOption) -> 
     if days:
         out.print("key days:")
     for d in days:
-        out.print(f"  {day_label(d.date, d.background)}  {d.articles} art.  {escape(' '.join(d.summary))}")
+        out.print(f"  {d.label()}  {d.articles} art.  {escape(' '.join(d.summary))}")

@@ -57,9 +57,13 @@ class KeyDate:
     evidence: list[dict] = field(default_factory=list)  # {article, outlet, published, sentence}
     first_reported: str | None = None  # the earliest publication day of an article naming it
     background: bool = False  # only articles published over a year later name it: history they recall
+    announced: bool = False  # only articles published before it name it: a plan or a deadline, not yet a report
 
     def as_dict(self) -> dict:
         return asdict(self)
+
+    def label(self) -> str:
+        return day_label(self.date, self.background, self.announced)
 
 
 # ---------------------------------------------------------------- timestamps
@@ -201,17 +205,25 @@ MONTHS = ["January", "February", "March", "April", "May", "June", "July", "Augus
           "November", "December"]
 
 
-def day_label(day: str, background: bool = False) -> str:
+def day_label(day: str, background: bool = False, announced: bool = False) -> str:
     """``2024-05-10``, or ``May 10, year unknown`` for a day whose year no text gave (``XXXX-05-10``);
-    ``(history)`` when only articles published over a year later name it."""
+    ``(history)`` when only articles published over a year later name it, ``(announced)`` when only
+    articles published before it do."""
     label = f"{MONTHS[int(day[5:7]) - 1]} {int(day[8:10])}, year unknown" if day.startswith("XXXX-") else day
-    return label + (" (history)" if background else "")
+    return label + (" (history)" if background else "") + (" (announced)" if announced else "")
+
+
+def is_announced(day: str, published: list[str | None]) -> bool:
+    """Whether every article naming ``day`` was published before it: what was planned or due then, which no
+    article in hand reports yet (False when a date is unknown, or the day's year is)."""
+    return (bool(published) and not day.startswith("XXXX-")
+            and all(p is not None and p[:10] < day for p in published))
 
 
 def to_markdown(dates: list[KeyDate], title: str) -> str:
     lines = [f"# {title}", ""]
     for d in dates:
-        lines += [f"## {day_label(d.date, d.background)}", "", f"{d.articles} article(s), {d.outlets} outlet(s)"
+        lines += [f"## {d.label()}", "", f"{d.articles} article(s), {d.outlets} outlet(s)"
                   + (" · " + "; ".join(d.events[:3]) if d.events else ""), ""]
         lines += [f"> {s}" for s in d.summary] + [""]
         lines.append("Sources: " + ", ".join(f"article {v['article']}" + (f" ({v['outlet']})" if v["outlet"] else "")
@@ -225,7 +237,7 @@ def to_html(dates: list[KeyDate], title: str) -> str:
     from .timeline import html_entry, html_page  # the timeline imports this module
 
     return html_page(title, [html_entry(
-        day_label(d.date, d.background),
+        d.label(),
         " · ".join(filter(None, (f"{d.articles} article(s), {d.outlets} outlet(s)",
                                  f"first reported {d.first_reported}" if d.first_reported else "",
                                  "; ".join(d.events[:3])))),
@@ -269,7 +281,8 @@ def key_dates(mentions: list[DateMention], limit: int | None = 10, sentences: in
                            outlets=len({m.outlet for m in ms if m.outlet}),
                            summary=summarise(candidates.get(d, {}), sentences, df, n_docs, idf),
                            events=[e for e, _ in events.most_common()], evidence=evidence,
-                           first_reported=first, background=is_background(d, first)))
+                           first_reported=first, background=is_background(d, first),
+                           announced=is_announced(d, [m.published for m in ms])))
     return out
 
 

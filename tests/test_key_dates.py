@@ -112,6 +112,21 @@ def test_a_day_only_recalled_years_later_is_history():
     assert not undated.background and undated.first_reported is None
 
 
+def test_a_day_only_named_before_it_came_is_announced():
+    ms = [m(1, "2024-06-20", "The treaty may be signed in Almaty on June 20.", published="2024-06-01"),
+          m(2, "2024-06-20", "Officials said the signing is set for June 20.", published="2024-06-05"),
+          m(3, "2024-05-10", "The ministers will meet in Almaty on Friday.", published="2024-05-08"),
+          m(4, "2024-05-10", "The ministers met in Almaty on Friday.", published="2024-05-11")]
+    found = {d.date: d for d in key_dates(ms, limit=None)}
+    # nothing published since reports the signing: a plan; the meeting was announced and then reported
+    assert found["2024-06-20"].announced and not found["2024-05-10"].announced
+    assert found["2024-06-20"].label() == "2024-06-20 (announced)" and found["2024-05-10"].label() == "2024-05-10"
+    # a day reported on the day itself, an undated page, a day without its year: nothing to tell
+    assert not key_dates([m(5, "2024-05-10", "Talks opened today in Almaty.", published="2024-05-10")])[0].announced
+    assert not key_dates([m(6, "2024-06-20", "The signing is set for June 20.")])[0].announced
+    assert not key_dates([m(7, "XXXX-06-20", "The signing is set for June 20.", published="2024-06-01")])[0].announced
+
+
 # ---------------------------------------------------------------- the store and the CLI, on the example corpus
 
 
