@@ -345,21 +345,12 @@ def timeline(
                                  limit=limit or None, background=background)
     fmt = "json" if as_json else fmt
     title = "Timeline: " + (label or " and ".join(names) or "all events")
-    if fmt == "md":
-        sys.stdout.write(to_markdown(entries, title) + "\n")
-    elif fmt == "html":
-        sys.stdout.write(to_html(entries, title) + "\n")
-    elif fmt == "csv":
-        import csv
-
-        writer = csv.writer(sys.stdout)
-        writer.writerow(["date", "precision", "inferred", "type", "mode", "source", "target", "actors_inferred",
-                         "place", "articles", "outlets", "summary", "article_ids"])
-        for e in entries:
-            writer.writerow([e.date or "", e.precision, e.inferred, e.type, e.mode, e.source or "", e.target or "",
-                             e.actors_inferred, e.place or "", e.articles, e.outlets, e.summary,
-                             " ".join(str(v.article_id) for v in e.evidence)])
-    else:
+    header = ["date", "precision", "inferred", "type", "mode", "source", "target", "actors_inferred", "place",
+              "articles", "outlets", "summary", "article_ids"]
+    if not _write_document(fmt, title, entries, to_markdown, to_html, header, lambda e: [
+            e.date or "", e.precision, e.inferred, e.type, e.mode, e.source or "", e.target or "",
+            e.actors_inferred, e.place or "", e.articles, e.outlets, e.summary,
+            " ".join(str(v.article_id) for v in e.evidence)]):
         _print_events(entries, fmt == "json", "timeline")
 
 
@@ -390,21 +381,11 @@ def dates(
     title = "Key dates: " + (label or " and ".join(names) or "all articles")
     if fmt == "json":
         return _print_json([d.as_dict() for d in found])
-    if fmt == "md":
-        sys.stdout.write(to_markdown(found, title) + "\n")
-    elif fmt == "html":
-        sys.stdout.write(to_html(found, title) + "\n")
-    elif fmt == "csv":
-        import csv
-
-        writer = csv.writer(sys.stdout)
-        writer.writerow(["date", "articles", "outlets", "first_reported", "background", "announced", "summary", "events",
-                         "article_ids"])
-        for d in found:
-            writer.writerow([d.date, d.articles, d.outlets, d.first_reported or "", d.background, d.announced,
-                             " ".join(d.summary), "; ".join(d.events),
-                             " ".join(str(v["article"]) for v in d.evidence)])
-    else:
+    header = ["date", "articles", "outlets", "first_reported", "background", "announced", "summary", "events",
+              "article_ids"]
+    if not _write_document(fmt, title, found, to_markdown, to_html, header, lambda d: [
+            d.date, d.articles, d.outlets, d.first_reported or "", d.background, d.announced, " ".join(d.summary),
+            "; ".join(d.events), " ".join(str(v["article"]) for v in d.evidence)]):
         table = Table("date", "summary", "events", "sources", title=title, expand=True)
         for column, ratio in zip(table.columns, (2, 6, 3, None)):  # the summary is what the reader came for
             column.ratio = ratio
@@ -413,6 +394,24 @@ def dates(
             table.add_row(d.label(), escape(" ".join(d.summary)), escape("\n".join(d.events[:3])),
                           f"{d.articles} art.\n{d.outlets} outl.")
         out.print(table)
+
+
+def _write_document(fmt: str, title: str, items: list, to_markdown, to_html, header: list[str], row) -> bool:
+    """A timeline or key dates as Markdown, HTML or CSV (``row`` turns an item into its CSV row) on standard
+    output; False for any other format, which the command prints itself."""
+    if fmt == "md":
+        sys.stdout.write(to_markdown(items, title) + "\n")
+    elif fmt == "html":
+        sys.stdout.write(to_html(items, title) + "\n")
+    elif fmt == "csv":
+        import csv
+
+        writer = csv.writer(sys.stdout)
+        writer.writerow(header)
+        writer.writerows(row(item) for item in items)
+    else:
+        return False
+    return True
 
 
 def _check_format(fmt: str, formats: tuple[str, ...]) -> None:
