@@ -388,7 +388,8 @@ class Store:
         """Let a copy fill what the canonical article lacks: a more trusted date, a title, an outlet."""
         row = self.conn.execute("SELECT * FROM articles WHERE id = ?", (article_id,)).fetchone()
         d = copy.description
-        if DATE_TRUST.get(d.published.source, 0) > DATE_TRUST.get(row["published_source"], 0):
+        redated = DATE_TRUST.get(d.published.source, 0) > DATE_TRUST.get(row["published_source"], 0)
+        if redated:
             self.conn.execute(
                 "UPDATE articles SET published = ?, published_precision = ?, published_source = ?,"
                 " published_inferred = ? WHERE id = ?",
@@ -401,7 +402,8 @@ class Store:
             " language = COALESCE(language, ?), cited_sources = ? WHERE id = ?",
             (d.title, d.outlet, copy.url, d.language, json.dumps(merged, ensure_ascii=False), article_id),
         )
-        date_store.refresh_article(self.conn, article_id)
+        if redated or (row["outlet"] is None and d.outlet) or (row["language"] is None and d.language):
+            date_store.refresh_article(self.conn, article_id)  # its dated sentences carry these three
         if row["outlet"] is None and d.outlet:  # the article's events gain an outlet: recount them
             event_store.index_events(self.conn, event_store.article_groups(self.conn, article_id))
 
